@@ -1,0 +1,74 @@
+package dev.crowdemotion.config;
+
+/**
+ * Every property group and key the job reads, with defaults: the one place configuration is
+ * defined. The same group ids and keys are used in MSF runtime properties and in the local
+ * property-group JSON files ({@code config/local.json}); see {@code docs/configuration.md}.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {}
+
+    /** Keys shared by every group that talks to an AWS service. */
+    public static final String AWS_REGION = "aws.region";
+    /** Endpoint override (local stand-ins only; unset on AWS). */
+    public static final String AWS_ENDPOINT = "aws.endpoint";
+
+    /** Group: the Kinesis stream of camera frames. */
+    public static final String GROUP_FRAME_SOURCE = "FrameSource";
+    /** Frame stream ARN. Required. */
+    public static final String STREAM_ARN = "stream.arn";
+    /** Where a job without state starts reading: {@code LATEST} (default) or {@code TRIM_HORIZON}. */
+    public static final String INITIAL_POSITION = "initial.position";
+    public static final String DEFAULT_INITIAL_POSITION = "LATEST";
+    /** GetRecords interval per shard, ms. */
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final long DEFAULT_POLL_INTERVAL_MS = 250;
+
+    /** Group: face detection and cropping. */
+    public static final String GROUP_DETECTION = "Detection";
+    /** Face detector: {@code embedded} (DJL/ONNX Runtime BlazeFace in the job). */
+    public static final String DETECTOR = "detector";
+    public static final String DEFAULT_DETECTOR = "embedded";
+    /** Minimum BlazeFace score, 0..1, for a detection to count as a face. */
+    public static final String MIN_SCORE = "min.score";
+    public static final double DEFAULT_MIN_SCORE = 0.6;
+    /** Margin added around a face box on every side, as a fraction of the box size. */
+    public static final String CROP_MARGIN = "crop.margin";
+    public static final double DEFAULT_CROP_MARGIN = 0.25;
+    /**
+     * Crops whose shorter side is below this many pixels are upscaled to it: Rekognition rejects
+     * images under 80 px in either dimension.
+     */
+    public static final String CROP_MIN_SIDE_PX = "crop.min.side.px";
+    public static final int DEFAULT_CROP_MIN_SIDE_PX = 96;
+    /** JPEG quality of the face crops sent to Rekognition, 0..1. */
+    public static final String CROP_JPEG_QUALITY = "crop.jpeg.quality";
+    public static final double DEFAULT_CROP_JPEG_QUALITY = 0.9;
+
+    /** Group: Amazon Rekognition DetectFaces enrichment. */
+    public static final String GROUP_REKOGNITION = "Rekognition";
+    /** Maximum DetectFaces calls in flight per parallel instance of the async operator. */
+    public static final String ASYNC_CAPACITY = "async.capacity";
+    public static final int DEFAULT_ASYNC_CAPACITY = 16;
+    /** Time after which a face's enrichment is given up and counted as unenriched, ms. */
+    public static final String ASYNC_TIMEOUT_MS = "async.timeout.ms";
+    public static final long DEFAULT_ASYNC_TIMEOUT_MS = 30_000;
+
+    /** Group: event time and windows. */
+    public static final String GROUP_AGGREGATION = "Aggregation";
+    /** Tumbling window length, ms. */
+    public static final String WINDOW_SIZE_MS = "window.size.ms";
+    public static final long DEFAULT_WINDOW_SIZE_MS = 10_000;
+    /** Bounded out-of-orderness of capture times within one shard, ms. */
+    public static final String MAX_OUT_OF_ORDERNESS_MS = "max.out.of.orderness.ms";
+    public static final long DEFAULT_MAX_OUT_OF_ORDERNESS_MS = 2_000;
+    /** A shard with no frames for this long stops holding the watermark back, ms. */
+    public static final String IDLENESS_MS = "idleness.ms";
+    public static final long DEFAULT_IDLENESS_MS = 5_000;
+
+    /** Group: the DynamoDB table of stage scores. */
+    public static final String GROUP_SCORES_SINK = "ScoresSink";
+    /** Table name. */
+    public static final String TABLE_NAME = "table.name";
+    public static final String DEFAULT_TABLE_NAME = "crowd-emotion-stage-scores";
+}

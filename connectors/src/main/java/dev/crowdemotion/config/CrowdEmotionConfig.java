@@ -1,0 +1,110 @@
+package dev.crowdemotion.config;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static dev.crowdemotion.config.ConfigKeys.*;
+
+/**
+ * Typed, serialisable view of the job's property groups ({@link ConfigKeys}). Unknown keys are
+ * kept and passed on (e.g. extra {@code aws.*} settings for the AWS connectors).
+ */
+public final class CrowdEmotionConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, Properties> groups;
+
+    /**
+     * @param groups property groups by id, as loaded by {@link ApplicationProperties}
+     * @throws IllegalArgumentException if a required key is missing or a value does not parse
+     */
+    public CrowdEmotionConfig(Map<String, Properties> groups) {
+        this.groups = new HashMap<>();
+        groups.forEach((k, v) -> {
+            Properties copy = new Properties();
+            copy.putAll(v);
+            this.groups.put(k, copy);
+        });
+        validate();
+    }
+
+    private void validate() {
+        require(GROUP_FRAME_SOURCE, STREAM_ARN);
+        String pos = initialPosition();
+        if (!pos.equals("LATEST") && !pos.equals("TRIM_HORIZON")) {
+            throw new IllegalArgumentException(GROUP_FRAME_SOURCE + "." + INITIAL_POSITION
+                    + " must be LATEST or TRIM_HORIZON, not " + pos);
+        }
+        if (!DEFAULT_DETECTOR.equals(detector())) {
+            throw new IllegalArgumentException(GROUP_DETECTION + "." + DETECTOR
+                    + " must be 'embedded', not '" + detector() + "'");
+        }
+        if (windowSizeMs() <= 0) {
+            throw new IllegalArgumentException(GROUP_AGGREGATION + "." + WINDOW_SIZE_MS + " must be > 0");
+        }
+        if (asyncCapacity() <= 0 || asyncTimeoutMs() <= 0) {
+            throw new IllegalArgumentException(GROUP_REKOGNITION + " capacity and timeout must be > 0");
+        }
+    }
+
+    /** A copy of one group's properties (empty if the group is absent). */
+    public Properties group(String groupId) {
+        Properties copy = new Properties();
+        Properties p = groups.get(groupId);
+        if (p != null) {
+            copy.putAll(p);
+        }
+        return copy;
+    }
+
+    public String streamArn() { return get(GROUP_FRAME_SOURCE, STREAM_ARN, null); }
+    public String initialPosition() { return get(GROUP_FRAME_SOURCE, INITIAL_POSITION, DEFAULT_INITIAL_POSITION); }
+    public long pollIntervalMs() { return getLong(GROUP_FRAME_SOURCE, POLL_INTERVAL_MS, DEFAULT_POLL_INTERVAL_MS); }
+
+    public String detector() { return get(GROUP_DETECTION, DETECTOR, DEFAULT_DETECTOR); }
+    public double minScore() { return getDouble(GROUP_DETECTION, MIN_SCORE, DEFAULT_MIN_SCORE); }
+    public double cropMargin() { return getDouble(GROUP_DETECTION, CROP_MARGIN, DEFAULT_CROP_MARGIN); }
+    public int cropMinSidePx() { return (int) getLong(GROUP_DETECTION, CROP_MIN_SIDE_PX, DEFAULT_CROP_MIN_SIDE_PX); }
+    public double cropJpegQuality() { return getDouble(GROUP_DETECTION, CROP_JPEG_QUALITY, DEFAULT_CROP_JPEG_QUALITY); }
+
+    public int asyncCapacity() { return (int) getLong(GROUP_REKOGNITION, ASYNC_CAPACITY, DEFAULT_ASYNC_CAPACITY); }
+    public long asyncTimeoutMs() { return getLong(GROUP_REKOGNITION, ASYNC_TIMEOUT_MS, DEFAULT_ASYNC_TIMEOUT_MS); }
+
+    public long windowSizeMs() { return getLong(GROUP_AGGREGATION, WINDOW_SIZE_MS, DEFAULT_WINDOW_SIZE_MS); }
+    public long maxOutOfOrdernessMs() { return getLong(GROUP_AGGREGATION, MAX_OUT_OF_ORDERNESS_MS, DEFAULT_MAX_OUT_OF_ORDERNESS_MS); }
+    public long idlenessMs() { return getLong(GROUP_AGGREGATION, IDLENESS_MS, DEFAULT_IDLENESS_MS); }
+
+    public String tableName() { return get(GROUP_SCORES_SINK, TABLE_NAME, DEFAULT_TABLE_NAME); }
+
+    private void require(String group, String key) {
+        if (get(group, key, null) == null) {
+            throw new IllegalArgumentException("missing required property " + group + "." + key);
+        }
+    }
+
+    private String get(String group, String key, String dflt) {
+        Properties p = groups.get(group);
+        String v = p == null ? null : p.getProperty(key);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    private long getLong(String group, String key, long dflt) {
+        String v = get(group, key, null);
+        try {
+            return v == null ? dflt : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(group + "." + key + " is not an integer: " + v);
+        }
+    }
+
+    private double getDouble(String group, String key, double dflt) {
+        String v = get(group, key, null);
+        try {
+            return v == null ? dflt : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(group + "." + key + " is not a number: " + v);
+        }
+    }
+}
