@@ -20,9 +20,6 @@ public final class ConfigKeys {
     /** Where a job without state starts reading: {@code LATEST} (default) or {@code TRIM_HORIZON}. */
     public static final String INITIAL_POSITION = "initial.position";
     public static final String DEFAULT_INITIAL_POSITION = "LATEST";
-    /** GetRecords interval per shard, ms. */
-    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
-    public static final long DEFAULT_POLL_INTERVAL_MS = 250;
 
     /** Group: face detection and cropping. */
     public static final String GROUP_DETECTION = "Detection";

@@ -61,7 +61,6 @@ public final class CrowdEmotionConfig implements Serializable {
 
     public String streamArn() { return get(GROUP_FRAME_SOURCE, STREAM_ARN, null); }
     public String initialPosition() { return get(GROUP_FRAME_SOURCE, INITIAL_POSITION, DEFAULT_INITIAL_POSITION); }
-    public long pollIntervalMs() { return getLong(GROUP_FRAME_SOURCE, POLL_INTERVAL_MS, DEFAULT_POLL_INTERVAL_MS); }
 
     public String detector() { return get(GROUP_DETECTION, DETECTOR, DEFAULT_DETECTOR); }
     public double minScore() { return getDouble(GROUP_DETECTION, MIN_SCORE, DEFAULT_MIN_SCORE); }

@@ -1,0 +1,47 @@
+package dev.crowdemotion.kinesis;
+
+import dev.crowdemotion.deadletter.DeadLetter;
+import dev.crowdemotion.frame.FrameCodec;
+import dev.crowdemotion.frame.FrameFormatException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kinesis.source.serialization.KinesisDeserializationSchema;
+import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.model.Record;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decodes Kinesis records of the frame contract ({@link FrameCodec}) into {@link IngestedRecord}s.
+ * Never throws on bad input: a record that breaks the contract becomes a rejected
+ * {@link IngestedRecord} with the {@link FrameFormatException.Reason} as its reason code and
+ * the record's shard id and sequence number.
+ */
+public class FrameRecordDeserializer implements KinesisDeserializationSchema<IngestedRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(Record record, String stream, String shardId, Collector<IngestedRecord> out) {
+        byte[] data = record.data() == null ? new byte[0] : record.data().asByteArrayUnsafe();
+        out.collect(decode(data, shardId, record.sequenceNumber()));
+    }
+
+    /**
+     * Decodes one record's data blob.
+     *
+     * @param data the record's data
+     * @param shardId shard the record was read from (kept on dead letters)
+     * @param sequenceNumber the record's Kinesis sequence number (kept on dead letters)
+     */
+    public static IngestedRecord decode(byte[] data, String shardId, String sequenceNumber) {
+        try {
+            return IngestedRecord.of(FrameCodec.decode(data));
+        } catch (FrameFormatException e) {
+            return IngestedRecord.rejected(new DeadLetter(DeadLetter.Step.INGEST, e.reason().name(), e.getMessage())
+                    .withSourcePosition(shardId, sequenceNumber)
+                    .withPayloadBytes(data.length));
+        }
+    }
+
+    @Override
+    public TypeInformation<IngestedRecord> getProducedType() {
+        return TypeInformation.of(IngestedRecord.class);
+    }
+}

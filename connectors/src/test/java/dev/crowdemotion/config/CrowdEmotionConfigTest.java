@@ -1,0 +1,52 @@
+package dev.crowdemotion.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CrowdEmotionConfigTest {
+    @Test
+    void readsPropertyGroupFileWithDefaults(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("app.json");
+        Files.writeString(file, "[{\"PropertyGroupId\":\"FrameSource\",\"PropertyMap\":{"
+                + "\"stream.arn\":\"arn:aws:kinesis:us-east-1:000000000000:stream/frames\","
+                + "\"aws.region\":\"us-east-1\",\"initial.position\":\"TRIM_HORIZON\"}},"
+                + "{\"PropertyGroupId\":\"Aggregation\",\"PropertyMap\":{\"window.size.ms\":\"5000\"}}]");
+        CrowdEmotionConfig c = new CrowdEmotionConfig(ApplicationProperties.load(new String[] {"--config", file.toString()}));
+        assertThat(c.streamArn()).endsWith("stream/frames");
+        assertThat(c.initialPosition()).isEqualTo("TRIM_HORIZON");
+        assertThat(c.windowSizeMs()).isEqualTo(5000);
+        assertThat(c.maxOutOfOrdernessMs()).isEqualTo(ConfigKeys.DEFAULT_MAX_OUT_OF_ORDERNESS_MS);
+        assertThat(c.tableName()).isEqualTo(ConfigKeys.DEFAULT_TABLE_NAME);
+        assertThat(c.group("FrameSource").getProperty("aws.region")).isEqualTo("us-east-1");
+    }
+
+    @Test
+    void theShippedLocalConfigIsValid() throws Exception {
+        Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (!Files.exists(p.resolve("config/local.json"))) {
+            p = p.getParent();
+        }
+        CrowdEmotionConfig c = new CrowdEmotionConfig(ApplicationProperties.fromFile(p.resolve("config/local.json").toString()));
+        assertThat(c.detector()).isEqualTo("embedded");
+    }
+
+    @Test
+    void rejectsMissingStreamAndBadValues() {
+        assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of()))
+                .hasMessageContaining("FrameSource.stream.arn");
+        Properties src = new Properties();
+        src.setProperty("stream.arn", "arn:x");
+        Properties agg = new Properties();
+        agg.setProperty("window.size.ms", "ten seconds");
+        assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of("FrameSource", src, "Aggregation", agg)))
+                .hasMessageContaining("Aggregation.window.size.ms");
+    }
+}

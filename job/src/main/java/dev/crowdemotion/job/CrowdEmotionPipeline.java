@@ -1,0 +1,129 @@
+package dev.crowdemotion.job;
+
+import dev.crowdemotion.config.CrowdEmotionConfig;
+import dev.crowdemotion.deadletter.DeadLetter;
+import dev.crowdemotion.frame.CameraFrame;
+import dev.crowdemotion.job.aggregation.StageScoreAggregate;
+import dev.crowdemotion.job.aggregation.StageWindowResult;
+import dev.crowdemotion.job.detection.FaceCrop;
+import dev.crowdemotion.job.detection.FaceDetectionFunction;
+import dev.crowdemotion.job.enrichment.FaceObservation;
+import dev.crowdemotion.job.enrichment.RekognitionEnrichment;
+import dev.crowdemotion.job.ingest.FrameRouter;
+import dev.crowdemotion.kinesis.FrameSources;
+import dev.crowdemotion.kinesis.IngestedRecord;
+import dev.crowdemotion.scores.StageScoreSinks;
+import dev.crowdemotion.scores.StageWindowScore;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The job's dataflow:
+ * <pre>
+ * Kinesis source (frames decoded, per-shard watermarks on capture time)
+ *   -> FrameRouter (rejected records -> dead letters)
+ *   -> FaceDetectionFunction (BlazeFace; frame markers + face crops)
+ *   -> RekognitionEnrichment (async DetectFaces, unordered, bounded capacity and timeout)
+ *   -> keyBy(stage) -> tumbling event-time window -> StageScoreAggregate + StageWindowResult
+ *   -> DynamoDB sink (one item per stage and window)
+ * </pre>
+ */
+public final class CrowdEmotionPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(CrowdEmotionPipeline.class);
+
+    /** Observations that arrived after their window closed. */
+    public static final OutputTag<FaceObservation> LATE = new OutputTag<FaceObservation>("late-observations") {};
+
+    /** The two streams the dataflow ends in. */
+    public static final class Outputs {
+        /** One score per stage and window. */
+        public final DataStream<StageWindowScore> scores;
+        /** Every record rejected anywhere in the job, with its reason. */
+        public final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<StageWindowScore> scores, DataStream<DeadLetter> deadLetters) {
+            this.scores = scores;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    private CrowdEmotionPipeline() {}
+
+    /**
+     * Event-time policy: capture time as the timestamp, bounded out-of-orderness and idleness from
+     * the {@code Aggregation} group. Rejected records get {@link Long#MIN_VALUE} so they never
+     * advance a watermark.
+     */
+    public static WatermarkStrategy<IngestedRecord> watermarks(CrowdEmotionConfig config) {
+        return WatermarkStrategy
+                .<IngestedRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMs()))
+                .withTimestampAssigner((r, kinesisArrival) ->
+                        r.isFrame() ? r.getFrame().getCaptureTimeMs() : Long.MIN_VALUE)
+                .withIdleness(Duration.ofMillis(config.idlenessMs()));
+    }
+
+    /** Reads frames from the Kinesis stream of the {@code FrameSource} group and builds the dataflow. */
+    public static Outputs fromKinesis(StreamExecutionEnvironment env, CrowdEmotionConfig config) {
+        DataStream<IngestedRecord> records = env.fromSource(FrameSources.kinesis(config), watermarks(config),
+                "frames: Kinesis source", TypeInformation.of(IngestedRecord.class)).uid("kinesis-frames-source");
+        return build(records, config);
+    }
+
+    /**
+     * Builds the dataflow on a stream of decoded records that already carries timestamps and
+     * watermarks (e.g. {@link #watermarks}).
+     */
+    public static Outputs build(DataStream<IngestedRecord> records, CrowdEmotionConfig config) {
+        SingleOutputStreamOperator<CameraFrame> frames = records
+                .process(new FrameRouter()).name("route frames / dead letters").uid("frame-router");
+
+        SingleOutputStreamOperator<FaceCrop> crops = frames
+                .process(new FaceDetectionFunction(config)).name("detect faces (BlazeFace)").uid("face-detection");
+
+        DataStream<FaceObservation> observations = AsyncDataStream.unorderedWait(crops,
+                        new RekognitionEnrichment(config), config.asyncTimeoutMs(), TimeUnit.MILLISECONDS,
+                        config.asyncCapacity())
+                .name("Rekognition DetectFaces (async)").uid("rekognition-enrichment");
+
+        SingleOutputStreamOperator<StageWindowScore> scores = observations
+                .keyBy(FaceObservation::getStageId)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(config.windowSizeMs())))
+                .sideOutputLateData(LATE)
+                .aggregate(new StageScoreAggregate(), new StageWindowResult())
+                .name("stage scores per window").uid("stage-window-scores");
+
+        DataStream<DeadLetter> late = scores.getSideOutput(LATE)
+                .map(o -> new DeadLetter(DeadLetter.Step.AGGREGATION, o.isFrameMarker() ? "LATE_FRAME" : "LATE_FACE",
+                        "capture time behind the watermark")
+                        .withFrame(o.getCameraId(), o.getStageId(), o.getCaptureTimeMs()))
+                .name("late records").uid("late-records");
+
+        DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
+                .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS), late);
+        return new Outputs(scores, deadLetters);
+    }
+
+    /** Attaches the production sinks: DynamoDB for scores, the log for dead letters. */
+    public static void attachSinks(Outputs outputs, CrowdEmotionConfig config) {
+        outputs.scores.sinkTo(StageScoreSinks.dynamoDb(config)).name("scores: DynamoDB sink").uid("dynamodb-scores-sink");
+        outputs.deadLetters
+                .map(d -> {
+                    LOG.warn("dead letter: {}", d);
+                    return d;
+                })
+                .name("log dead letters").uid("dead-letter-log")
+                .sinkTo(new DiscardingSink<>()).name("dead letters: log").uid("dead-letter-sink");
+    }
+}

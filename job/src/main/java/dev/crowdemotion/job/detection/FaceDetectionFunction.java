@@ -1,0 +1,100 @@
+package dev.crowdemotion.job.detection;
+
+import dev.crowdemotion.config.CrowdEmotionConfig;
+import dev.crowdemotion.deadletter.DeadLetter;
+import dev.crowdemotion.frame.CameraFrame;
+import dev.crowdemotion.job.JobMetrics;
+import dev.crowdemotion.job.ingest.FrameRouter;
+import dev.crowdemotion.vision.BlazeFaceDetector;
+import dev.crowdemotion.vision.DetectorOptions;
+import dev.crowdemotion.vision.FaceBox;
+import dev.crowdemotion.vision.ImageDecodeException;
+import dev.crowdemotion.vision.Images;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * Embedded face detection: decodes each frame, runs BlazeFace (back camera, 256x256, through
+ * DJL's OnnxRuntime engine; see the vision module) and emits one {@link FaceCrop#frameMarker
+ * frame marker} followed by one JPEG {@link FaceCrop} per face, cropped from the full-resolution
+ * frame with the configured margin and upscaled to the configured minimum side (Rekognition
+ * rejects images under 80 px). The model is loaded once per parallel instance in {@link #open}.
+ *
+ * <p>Frames whose image does not decode go to {@link FrameRouter#DEAD_LETTERS} with reason
+ * {@code IMAGE_UNDECODABLE}.
+ */
+public class FaceDetectionFunction extends ProcessFunction<CameraFrame, FaceCrop> {
+    private static final long serialVersionUID = 1L;
+
+    private final float minScore;
+    private final float margin;
+    private final int minSidePx;
+    private final float jpegQuality;
+
+    private transient BlazeFaceDetector detector;
+    private transient Counter framesDecoded;
+    private transient Counter facesDetected;
+    private transient Counter deadLetters;
+
+    /** Takes thresholds and crop settings from the {@code Detection} property group. */
+    public FaceDetectionFunction(CrowdEmotionConfig config) {
+        this.minScore = (float) config.minScore();
+        this.margin = (float) config.cropMargin();
+        this.minSidePx = config.cropMinSidePx();
+        this.jpegQuality = (float) config.cropJpegQuality();
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        detector = BlazeFaceDetector.load(DetectorOptions.builder().minScore(minScore).build());
+        framesDecoded = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.FRAMES_DECODED);
+        facesDetected = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.FACES_DETECTED);
+        deadLetters = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DEAD_LETTERS);
+    }
+
+    @Override
+    public void processElement(CameraFrame frame, Context ctx, Collector<FaceCrop> out) {
+        BufferedImage image;
+        try {
+            image = Images.decode(frame.getImage());
+        } catch (ImageDecodeException e) {
+            deadLetters.inc();
+            ctx.output(FrameRouter.DEAD_LETTERS, new DeadLetter(DeadLetter.Step.DETECTION, "IMAGE_UNDECODABLE",
+                    e.getMessage())
+                    .withFrame(frame.getCameraId(), frame.getStageId(), frame.getCaptureTimeMs())
+                    .withPayloadBytes(frame.getImage() == null ? 0 : frame.getImage().length));
+            return;
+        }
+        framesDecoded.inc();
+        List<FaceBox> faces = detector.detect(image);
+        facesDetected.inc(faces.size());
+        out.collect(FaceCrop.frameMarker(frame.getStageId(), frame.getCameraId(), frame.getCaptureTimeMs(),
+                frame.getSequenceNumber(), faces.size()));
+        float w = image.getWidth();
+        float h = image.getHeight();
+        for (int i = 0; i < faces.size(); i++) {
+            FaceBox box = faces.get(i);
+            BufferedImage crop = Images.scaleToMinSide(Images.crop(image, box, margin), minSidePx);
+            out.collect(FaceCrop.face(frame.getStageId(), frame.getCameraId(), frame.getCaptureTimeMs(),
+                    frame.getSequenceNumber(), faces.size(), i,
+                    clamp01(box.x() / w), clamp01(box.y() / h), clamp01(box.width() / w), clamp01(box.height() / h),
+                    box.score(), Images.encodeJpeg(crop, jpegQuality)));
+        }
+    }
+
+    private static float clamp01(float v) {
+        return Math.max(0f, Math.min(1f, v));
+    }
+
+    @Override
+    public void close() {
+        if (detector != null) {
+            detector.close();
+        }
+    }
+}

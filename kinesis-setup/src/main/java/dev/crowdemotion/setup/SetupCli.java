@@ -1,0 +1,314 @@
+package dev.crowdemotion.setup;
+
+import dev.crowdemotion.config.ApplicationProperties;
+import dev.crowdemotion.config.ConfigKeys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code kinesis-setup create|delete}: idempotently creates or deletes the frame stream and the
+ * stage-scores table, on AWS (default provider chains) or against local stand-ins (endpoints).
+ *
+ * <p>Exit codes: 0 done, 1 failed (AWS error, timeout, table with another key schema),
+ * 2 bad options. {@code create} prints the stream ARN alone on standard output; progress and
+ * status go to standard error.
+ */
+@Command(name = "kinesis-setup", mixinStandardHelpOptions = true, version = "kinesis-setup 0.1.0",
+        description = "Creates or deletes the crowd-emotion frame stream (Kinesis) and stage-scores table (DynamoDB).",
+        subcommands = {SetupCli.Create.class, SetupCli.Delete.class, CommandLine.HelpCommand.class})
+public final class SetupCli implements Runnable {
+    /** Stream name used when neither {@code --stream} nor a config file gives one. */
+    public static final String DEFAULT_STREAM_NAME = "crowd-emotion-frames";
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /** Makes the SDK clients; replaceable for tests. */
+    public interface ClientFactory {
+        KinesisClient kinesis(String endpoint, String region);
+
+        DynamoDbClient dynamoDb(String endpoint, String region);
+    }
+
+    /** Clients from {@link AwsClients}. */
+    public static final ClientFactory DEFAULT_CLIENTS = new ClientFactory() {
+        @Override public KinesisClient kinesis(String endpoint, String region) {
+            return AwsClients.kinesis(endpoint, region);
+        }
+
+        @Override public DynamoDbClient dynamoDb(String endpoint, String region) {
+            return AwsClients.dynamoDb(endpoint, region);
+        }
+    };
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final ClientFactory clients;
+
+    public SetupCli() {
+        this(DEFAULT_CLIENTS);
+    }
+
+    public SetupCli(ClientFactory clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: create or delete");
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-kinesis-setup.xml");
+        }
+        System.exit(newCommandLine(new SetupCli()).execute(args));
+    }
+
+    /** A command line with this tool's error handling (exit codes above). */
+    public static CommandLine newCommandLine(SetupCli cli) {
+        CommandLine cl = new CommandLine(cli);
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("kinesis-setup: error: " + message(ex));
+            return EXIT_FAILED;
+        });
+        return cl;
+    }
+
+    private static String message(Throwable ex) {
+        String m = ex.getMessage();
+        return m == null ? ex.getClass().getSimpleName() : m;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /** Options shared by {@code create} and {@code delete}. */
+    public static final class Common {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The job's property-group JSON (MSF format): stream name from "
+                        + "FrameSource.stream.arn, table from ScoresSink.table.name, and their aws.region/aws.endpoint.")
+        Path config;
+
+        @Option(names = "--stream", paramLabel = "NAME|ARN",
+                description = "Frame stream name (or ARN). Default: from --config, else " + DEFAULT_STREAM_NAME + ".")
+        String stream;
+
+        @Option(names = "--table", paramLabel = "NAME",
+                description = "Stage-scores table name. Default: from --config, else " + ConfigKeys.DEFAULT_TABLE_NAME + ".")
+        String table;
+
+        @Option(names = "--region", paramLabel = "REGION",
+                description = "AWS region. Default: from --config or the stream ARN, else us-east-1 with an "
+                        + "endpoint, else the default region provider chain.")
+        String region;
+
+        @Option(names = "--endpoint-kinesis", paramLabel = "URL", description = "Kinesis endpoint (local stand-in).")
+        String kinesisEndpoint;
+
+        @Option(names = "--endpoint-dynamodb", paramLabel = "URL", description = "DynamoDB endpoint (local stand-in).")
+        String dynamoEndpoint;
+
+        @Option(names = "--skip-stream", description = "Leave the stream alone.")
+        boolean skipStream;
+
+        @Option(names = "--skip-table", description = "Leave the table alone.")
+        boolean skipTable;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+                description = "How long to wait for a resource to become ACTIVE or be deleted (e.g. 90s, 5m). Default: ${DEFAULT-VALUE}.")
+        Duration timeout;
+
+        /**
+         * Names, endpoints and regions from the options, falling back to the config file.
+         *
+         * @throws IllegalArgumentException for unusable values
+         * @throws UncheckedIOException if the config file cannot be read
+         */
+        public Targets resolve() {
+            Map<String, Properties> groups = Map.of();
+            if (config != null) {
+                if (!Files.isRegularFile(config)) {
+                    throw new IllegalArgumentException("config file not found: " + config);
+                }
+                try {
+                    groups = ApplicationProperties.fromFile(config.toString());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + config + ": " + e.getMessage(), e);
+                }
+            }
+            Properties source = groups.getOrDefault(ConfigKeys.GROUP_FRAME_SOURCE, new Properties());
+            Properties sink = groups.getOrDefault(ConfigKeys.GROUP_SCORES_SINK, new Properties());
+
+            String streamSpec = firstNonBlank(stream, source.getProperty(ConfigKeys.STREAM_ARN), DEFAULT_STREAM_NAME);
+            String streamName = StreamArns.isArn(streamSpec) ? StreamArns.streamName(streamSpec) : streamSpec;
+            String arnRegion = StreamArns.isArn(streamSpec) ? StreamArns.region(streamSpec) : null;
+            String tableName = firstNonBlank(table, sink.getProperty(ConfigKeys.TABLE_NAME), ConfigKeys.DEFAULT_TABLE_NAME);
+
+            String kEndpoint = firstNonBlank(kinesisEndpoint, source.getProperty(ConfigKeys.AWS_ENDPOINT));
+            String dEndpoint = firstNonBlank(dynamoEndpoint, sink.getProperty(ConfigKeys.AWS_ENDPOINT));
+            String kRegion = firstNonBlank(region, source.getProperty(ConfigKeys.AWS_REGION), arnRegion);
+            String dRegion = firstNonBlank(region, sink.getProperty(ConfigKeys.AWS_REGION), kRegion);
+            if (skipStream && skipTable) {
+                throw new IllegalArgumentException("--skip-stream and --skip-table together leave nothing to do");
+            }
+            return new Targets(skipStream ? null : streamName, skipTable ? null : tableName,
+                    kEndpoint, kRegion, dEndpoint, dRegion);
+        }
+    }
+
+    /** What a command works on. Null stream/table name: skipped. */
+    public static final class Targets {
+        public final String streamName;
+        public final String tableName;
+        public final String kinesisEndpoint;
+        public final String kinesisRegion;
+        public final String dynamoEndpoint;
+        public final String dynamoRegion;
+
+        Targets(String streamName, String tableName, String kinesisEndpoint, String kinesisRegion,
+                String dynamoEndpoint, String dynamoRegion) {
+            this.streamName = streamName;
+            this.tableName = tableName;
+            this.kinesisEndpoint = kinesisEndpoint;
+            this.kinesisRegion = kinesisRegion;
+            this.dynamoEndpoint = dynamoEndpoint;
+            this.dynamoRegion = dynamoRegion;
+        }
+    }
+
+    /** Common plumbing of the two subcommands. */
+    abstract static class Sub implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        SetupCli parent;
+        @Mixin
+        Common common;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Targets targets;
+
+        @Override
+        public Integer call() {
+            try {
+                targets = common.resolve();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            validate();
+            KinesisClient k = null;
+            DynamoDbClient d = null;
+            try {
+                if (targets.streamName != null) {
+                    k = parent.clients.kinesis(targets.kinesisEndpoint, targets.kinesisRegion);
+                }
+                if (targets.tableName != null) {
+                    d = parent.clients.dynamoDb(targets.dynamoEndpoint, targets.dynamoRegion);
+                }
+                ResourceSetup setup = new ResourceSetup(k, d, ResourceSetup.DEFAULT_POLL_INTERVAL, common.timeout);
+                return execute(setup, spec.commandLine().getOut(), spec.commandLine().getErr());
+            } finally {
+                if (k != null) k.close();
+                if (d != null) d.close();
+            }
+        }
+
+        /** Checks the subcommand's own options; throws {@link CommandLine.ParameterException}. */
+        void validate() {}
+
+        abstract int execute(ResourceSetup setup, PrintWriter out, PrintWriter err);
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Creates the frame stream and the stage-scores table unless they exist, and waits "
+                    + "until both are ACTIVE. Existing ones are left as they are.",
+                    "Prints the stream ARN on standard output."})
+    static final class Create extends Sub {
+        @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
+                description = "Shards of a new stream (provisioned mode). Default: ${DEFAULT-VALUE}.")
+        int shards;
+
+        @Override
+        void validate() {
+            if (shards < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--shards must be >= 1, not " + shards);
+            }
+        }
+
+        @Override
+        int execute(ResourceSetup setup, PrintWriter out, PrintWriter err) {
+            String streamArn = null;
+            if (targets.streamName != null) {
+                ProvisionedResource s = setup.ensureStream(targets.streamName, shards);
+                err.println("stream " + s.name() + ": " + (s.created() ? "created" : "already exists, left as it is")
+                        + ", ACTIVE, " + s.arn());
+                streamArn = s.arn();
+            }
+            if (targets.tableName != null) {
+                ProvisionedResource t = setup.ensureTable(targets.tableName);
+                err.println("table " + t.name() + ": " + (t.created() ? "created" : "already exists, left as it is")
+                        + ", ACTIVE, " + t.arn());
+            }
+            err.flush();
+            if (streamArn != null) {
+                out.println(streamArn);
+                out.flush();
+            }
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes the frame stream and the stage-scores table and waits until they are gone; "
+                    + "missing ones are ignored.")
+    static final class Delete extends Sub {
+        @Override
+        int execute(ResourceSetup setup, PrintWriter out, PrintWriter err) {
+            if (targets.streamName != null) {
+                boolean deleted = setup.deleteStream(targets.streamName);
+                err.println("stream " + targets.streamName + ": " + (deleted ? "deleted" : "did not exist"));
+            }
+            if (targets.tableName != null) {
+                boolean deleted = setup.deleteTable(targets.tableName);
+                err.println("table " + targets.tableName + ": " + (deleted ? "deleted" : "did not exist"));
+            }
+            err.flush();
+            return EXIT_OK;
+        }
+    }
+
+    /** picocli converter for {@link Durations}. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = Durations.parse(value);
+            if (d.isZero()) {
+                throw new CommandLine.TypeConversionException("duration must be > 0: '" + value + "'");
+            }
+            return d;
+        }
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.crowdemotion.setup;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Table creation against in-process DynamoDB Local. */
+class ResourceSetupTableTest {
+    static AmazonDynamoDBLocal local;
+    static DynamoDbClient dynamo;
+
+    @BeforeAll
+    static void start() {
+        local = DynamoDBEmbedded.create();
+        dynamo = local.dynamoDbClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (local != null) local.shutdown();
+    }
+
+    private final ResourceSetup setup = new ResourceSetup(null, dynamo, Duration.ofMillis(50), Duration.ofSeconds(30));
+
+    @Test
+    void createsTheStageScoresTableOnceWithTheJobsKeySchema() {
+        ProvisionedResource first = setup.ensureTable("scores-a");
+        assertThat(first.created()).isTrue();
+        assertThat(first.arn()).contains("scores-a");
+
+        TableDescription t = setup.describeTable("scores-a");
+        assertThat(t.tableStatusAsString()).isEqualTo("ACTIVE");
+        assertThat(t.keySchema()).anySatisfy(k -> {
+            assertThat(k.attributeName()).isEqualTo("stage_id");
+            assertThat(k.keyType()).isEqualTo(KeyType.HASH);
+        }).anySatisfy(k -> {
+            assertThat(k.attributeName()).isEqualTo("window_start");
+            assertThat(k.keyType()).isEqualTo(KeyType.RANGE);
+        });
+        assertThat(t.attributeDefinitions()).anySatisfy(a -> {
+            assertThat(a.attributeName()).isEqualTo("stage_id");
+            assertThat(a.attributeType()).isEqualTo(ScalarAttributeType.S);
+        }).anySatisfy(a -> {
+            assertThat(a.attributeName()).isEqualTo("window_start");
+            assertThat(a.attributeType()).isEqualTo(ScalarAttributeType.N);
+        });
+        assertThat(t.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+
+        // an item keyed like the job's writes it
+        dynamo.putItem(b -> b.tableName("scores-a").item(Map.of(
+                "stage_id", AttributeValue.fromS("main"), "window_start", AttributeValue.fromN("1700000000000"))));
+
+        ProvisionedResource again = setup.ensureTable("scores-a");
+        assertThat(again.created()).isFalse();
+        assertThat(again.arn()).isEqualTo(first.arn());
+        assertThat(dynamo.scan(b -> b.tableName("scores-a")).count()).as("existing table left as it is").isEqualTo(1);
+    }
+
+    @Test
+    void deleteIgnoresMissingTablesAndAllowsRecreation() {
+        setup.createTable("scores-b");
+        assertThat(setup.deleteTable("scores-b")).isTrue();
+        assertThat(setup.describeTable("scores-b")).isNull();
+        assertThat(setup.deleteTable("scores-b")).isFalse();
+        assertThat(setup.ensureTable("scores-b").created()).isTrue();
+        assertThat(setup.deleteAll(null, "scores-b")).isEqualTo(1);
+        assertThat(setup.deleteAll(null, "scores-b")).isZero();
+    }
+
+    @Test
+    void refusesAnExistingTableWithAnotherKeySchema() {
+        dynamo.createTable(b -> b.tableName("scores-wrong")
+                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        assertThatThrownBy(() -> setup.createTable("scores-wrong"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stage_id").hasMessageContaining("window_start");
+    }
+}

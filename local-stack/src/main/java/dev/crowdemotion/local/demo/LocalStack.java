@@ -1,0 +1,143 @@
+package dev.crowdemotion.local.demo;
+
+import dev.crowdemotion.config.ConfigKeys;
+import dev.crowdemotion.config.CrowdEmotionConfig;
+import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
+import dev.crowdemotion.local.kinesis.KinesisEmulator;
+import dev.crowdemotion.local.rekognition.RekognitionStandIn;
+import dev.crowdemotion.setup.ResourceSetup;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The local AWS stack the job runs against: kinesis-mock, DynamoDB Local and the Rekognition
+ * stand-in, each on a free loopback port, with the frame stream and the stage-scores table
+ * created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
+ * at the stand-ins, so the job needs no code path of its own for local runs.
+ *
+ * <p>Credentials: the stand-ins accept any, and the job's clients use the default provider
+ * chain; {@link #start} sets the {@code aws.accessKeyId}/{@code aws.secretAccessKey} system
+ * properties to dummy values for this JVM if they are not set, so no credential is in any file.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final KinesisEmulator kinesisEmulator;
+    private final DynamoDbLocalServer dynamoDbServer;
+    private final RekognitionStandIn rekognition;
+    private final KinesisClient kinesis;
+    private final DynamoDbClient dynamoDb;
+    private final Map<String, Properties> groups;
+    private final CrowdEmotionConfig config;
+
+    private LocalStack(KinesisEmulator k, DynamoDbLocalServer d, RekognitionStandIn r, Map<String, Properties> groups) {
+        this.kinesisEmulator = k;
+        this.dynamoDbServer = d;
+        this.rekognition = r;
+        this.groups = groups;
+        this.config = new CrowdEmotionConfig(groups);
+        this.kinesis = KinesisClient.builder().endpointOverride(k.endpoint()).region(LocalAws.region())
+                .credentialsProvider(LocalAws.CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder()).build();
+        this.dynamoDb = DynamoDbClient.builder().endpointOverride(d.endpoint()).region(LocalAws.region())
+                .credentialsProvider(LocalAws.CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /**
+     * Starts the stand-ins and creates the stream (1 shard) and table named in {@code base}.
+     *
+     * @param base the job's property groups (e.g. {@code config/local.json}); endpoints and
+     *     regions are replaced, everything else is kept
+     * @throws RuntimeException if a stand-in does not start; those already started are stopped
+     */
+    public static LocalStack start(Map<String, Properties> base) {
+        System.setProperty("aws.cborEnabled", "false");
+        if (System.getProperty("aws.accessKeyId") == null && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+            System.setProperty("aws.accessKeyId", LocalAws.ACCESS_KEY_ID);
+            System.setProperty("aws.secretAccessKey", LocalAws.SECRET_ACCESS_KEY);
+        }
+        KinesisEmulator k = null;
+        DynamoDbLocalServer d = null;
+        RekognitionStandIn r = null;
+        try {
+            k = KinesisEmulator.start();
+            d = DynamoDbLocalServer.start();
+            r = RekognitionStandIn.start();
+            Map<String, Properties> groups = new LinkedHashMap<>();
+            base.forEach((id, p) -> {
+                Properties copy = new Properties();
+                copy.putAll(p);
+                groups.put(id, copy);
+            });
+            endpoint(groups, ConfigKeys.GROUP_FRAME_SOURCE, k.endpoint().toString());
+            endpoint(groups, ConfigKeys.GROUP_REKOGNITION, r.endpoint().toString());
+            endpoint(groups, ConfigKeys.GROUP_SCORES_SINK, d.endpoint().toString());
+            String streamName = streamName(groups.get(ConfigKeys.GROUP_FRAME_SOURCE).getProperty(ConfigKeys.STREAM_ARN));
+            groups.get(ConfigKeys.GROUP_FRAME_SOURCE).setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(streamName));
+            LocalStack stack = new LocalStack(k, d, r, groups);
+            ResourceSetup setup = new ResourceSetup(stack.kinesis, stack.dynamoDb);
+            setup.ensureStream(streamName, 1);
+            setup.ensureTable(stack.config.tableName());
+            return stack;
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : new AutoCloseable[] {r, d, k}) {
+                closeQuietly(c);
+            }
+            throw e;
+        }
+    }
+
+    private static void endpoint(Map<String, Properties> groups, String group, String endpoint) {
+        Properties p = groups.computeIfAbsent(group, g -> new Properties());
+        p.setProperty(ConfigKeys.AWS_ENDPOINT, endpoint);
+        p.setProperty(ConfigKeys.AWS_REGION, LocalAws.REGION);
+    }
+
+    /** The stream name of a Kinesis stream ARN ({@code arn:aws:kinesis:R:A:stream/NAME}). */
+    static String streamName(String arn) {
+        if (arn == null || !arn.contains(":stream/")) {
+            throw new IllegalArgumentException("not a Kinesis stream ARN: " + arn);
+        }
+        return arn.substring(arn.indexOf(":stream/") + ":stream/".length());
+    }
+
+    /** The job configuration pointing at this stack. */
+    public CrowdEmotionConfig config() { return config; }
+    /** The property groups of {@link #config()} (copies may be edited by callers). */
+    public Map<String, Properties> groups() {
+        Map<String, Properties> copy = new LinkedHashMap<>();
+        groups.forEach((id, p) -> {
+            Properties c = new Properties();
+            c.putAll(p);
+            copy.put(id, c);
+        });
+        return copy;
+    }
+    public String streamName() { return streamName(config.streamArn()); }
+    public KinesisClient kinesis() { return kinesis; }
+    public DynamoDbClient dynamoDb() { return dynamoDb; }
+    public RekognitionStandIn rekognition() { return rekognition; }
+    public KinesisEmulator kinesisEmulator() { return kinesisEmulator; }
+    public DynamoDbLocalServer dynamoDbServer() { return dynamoDbServer; }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {kinesis, dynamoDb, rekognition, dynamoDbServer, kinesisEmulator}) {
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // best effort on shutdown
+        }
+    }
+}
