@@ -77,7 +77,7 @@ public final class CrowdEmotionPipeline {
     /** Reads frames from the Kinesis stream of the {@code FrameSource} group and builds the dataflow. */
     public static Outputs fromKinesis(StreamExecutionEnvironment env, CrowdEmotionConfig config) {
         DataStream<IngestedRecord> records = env.fromSource(FrameSources.kinesis(config), watermarks(config),
-                "frames: Kinesis source", TypeInformation.of(IngestedRecord.class)).uid("kinesis-frames-source");
+                "Kinesis frames", TypeInformation.of(IngestedRecord.class)).uid("kinesis-frames-source");
         return build(records, config);
     }
 
@@ -87,15 +87,15 @@ public final class CrowdEmotionPipeline {
      */
     public static Outputs build(DataStream<IngestedRecord> records, CrowdEmotionConfig config) {
         SingleOutputStreamOperator<CameraFrame> frames = records
-                .process(new FrameRouter()).name("route frames / dead letters").uid("frame-router");
+                .process(new FrameRouter()).name("route").uid("frame-router");
 
         SingleOutputStreamOperator<FaceCrop> crops = frames
-                .process(new FaceDetectionFunction(config)).name("detect faces (BlazeFace)").uid("face-detection");
+                .process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
 
         DataStream<FaceObservation> observations = AsyncDataStream.unorderedWait(crops,
                         new RekognitionEnrichment(config), config.asyncTimeoutMs(), TimeUnit.MILLISECONDS,
                         config.asyncCapacity())
-                .name("Rekognition DetectFaces (async)").uid("rekognition-enrichment");
+                .name("DetectFaces").uid("rekognition-enrichment");
 
         SingleOutputStreamOperator<StageWindowScore> scores = observations
                 .keyBy(FaceObservation::getStageId)

@@ -42,6 +42,8 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObser
 
     private final CrowdEmotionConfig config;
     private transient RekognitionAsyncClient client;
+    /** Set when the operator closes: calls still in flight then fail, which is no news. */
+    private transient volatile boolean closing;
     private transient Counter calls;
     private transient Counter errors;
     private transient Counter timeouts;
@@ -119,7 +121,11 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObser
                 && ((AwsServiceException) cause).awsErrorDetails().errorCode() != null
                 ? ((AwsServiceException) cause).awsErrorDetails().errorCode()
                 : "CLIENT_ERROR";
-        LOG.warn("DetectFaces failed for {}: {}", crop, cause.toString());
+        if (closing) {
+            LOG.debug("DetectFaces cancelled on close for {}: {}", crop, cause.toString());
+        } else {
+            LOG.warn("DetectFaces failed for {}: {}", crop, cause.toString());
+        }
         return FaceObservation.unenriched(crop, reason);
     }
 
@@ -145,6 +151,7 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObser
 
     @Override
     public void close() {
+        closing = true;
         if (client != null) {
             client.close();
         }
