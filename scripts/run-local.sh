@@ -8,11 +8,11 @@ cd "$(dirname "$0")/.."
 if [ ! -f local-stack/node_modules/kinesis-local/main.js ]; then
   (cd local-stack && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [ ! -f local-stack/target/classpath.txt ] || [ -n "$(find . -path ./local-stack/node_modules -prune -o \
-      \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer local-stack/target/classpath.txt -print -quit)" ]; then
+if [ ! -f local-demo/target/classpath.txt ] || [ -n "$(find . -path ./local-stack/node_modules -prune -o \
+      \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer local-demo/target/classpath.txt -print -quit)" ]; then
   echo "Building (mvn -DskipTests install)..." >&2
   mvn -B -q -DskipTests install
 fi
 exec java -Xmx4g -Daws.cborEnabled=false \
-  -cp "local-stack/target/classes:$(cat local-stack/target/classpath.txt)" \
+  -cp "local-demo/target/classes:$(cat local-demo/target/classpath.txt)" \
   dev.crowdemotion.local.demo.LocalDemo "$@"

@@ -1,5 +1,6 @@
 package dev.crowdemotion.simulator;
 
+import dev.crowdemotion.config.Durations;
 import dev.crowdemotion.config.ApplicationProperties;
 import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.frame.FrameCodec;

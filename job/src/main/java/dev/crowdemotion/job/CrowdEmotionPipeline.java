@@ -3,6 +3,7 @@ package dev.crowdemotion.job;
 import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.deadletter.DeadLetter;
 import dev.crowdemotion.frame.CameraFrame;
+import dev.crowdemotion.job.aggregation.LateObservations;
 import dev.crowdemotion.job.aggregation.StageScoreAggregate;
 import dev.crowdemotion.job.aggregation.StageWindowResult;
 import dev.crowdemotion.job.detection.FaceCrop;
@@ -105,10 +106,7 @@ public final class CrowdEmotionPipeline {
                 .name("stage scores per window").uid("stage-window-scores");
 
         DataStream<DeadLetter> late = scores.getSideOutput(LATE)
-                .map(o -> new DeadLetter(DeadLetter.Step.AGGREGATION, o.isFrameMarker() ? "LATE_FRAME" : "LATE_FACE",
-                        "capture time behind the watermark")
-                        .withFrame(o.getCameraId(), o.getStageId(), o.getCaptureTimeMs()))
-                .name("late records").uid("late-records");
+                .map(new LateObservations()).name("late records").uid("late-records");
 
         DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
                 .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS), late);

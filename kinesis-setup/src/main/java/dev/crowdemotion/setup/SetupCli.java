@@ -1,5 +1,6 @@
 package dev.crowdemotion.setup;
 
+import dev.crowdemotion.config.Durations;
 import dev.crowdemotion.config.ApplicationProperties;
 import dev.crowdemotion.config.ConfigKeys;
 import picocli.CommandLine;

@@ -1,7 +1,6 @@
 package dev.crowdemotion.setup;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,20 +17,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Table creation against in-process DynamoDB Local. */
+/** Table creation against DynamoDB Local over HTTP (local-stack's {@link DynamoDbLocalServer}). */
 class ResourceSetupTableTest {
-    static AmazonDynamoDBLocal local;
+    static DynamoDbLocalServer server;
     static DynamoDbClient dynamo;
 
     @BeforeAll
     static void start() {
-        local = DynamoDBEmbedded.create();
-        dynamo = local.dynamoDbClient();
+        server = DynamoDbLocalServer.start();
+        dynamo = LocalDynamoDb.client(server);
     }
 
     @AfterAll
     static void stop() {
-        if (local != null) local.shutdown();
+        if (dynamo != null) dynamo.close();
+        if (server != null) server.close();
     }
 
     private final ResourceSetup setup = new ResourceSetup(null, dynamo, Duration.ofMillis(50), Duration.ofSeconds(30));

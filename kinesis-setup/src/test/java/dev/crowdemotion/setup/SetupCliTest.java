@@ -1,7 +1,7 @@
 package dev.crowdemotion.setup;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import dev.crowdemotion.config.Durations;
+import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -23,11 +23,14 @@ class SetupCliTest {
     @TempDir
     Path dir;
 
-    /** Records the endpoints/regions asked for and hands out fakes. */
+    /**
+     * Records the endpoints/regions asked for; hands out a Kinesis fake and real clients for
+     * {@link #dynamoDbLocal} (set by the tests that reach DynamoDB).
+     */
     static class Clients implements SetupCli.ClientFactory {
         final List<String> calls = new ArrayList<>();
         final FakeKinesis kinesis = new FakeKinesis();
-        DynamoDbClient dynamo;
+        DynamoDbLocalServer dynamoDbLocal;
 
         @Override public KinesisClient kinesis(String endpoint, String region) {
             calls.add("kinesis " + endpoint + " " + region);
@@ -36,7 +39,8 @@ class SetupCliTest {
 
         @Override public DynamoDbClient dynamoDb(String endpoint, String region) {
             calls.add("dynamodb " + endpoint + " " + region);
-            return dynamo;
+            // a new client each time: the CLI closes its clients after each command
+            return LocalDynamoDb.client(dynamoDbLocal);
         }
     }
 
@@ -136,20 +140,9 @@ class SetupCliTest {
 
     @Test
     void createAndDeleteBothResources() {
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create();
-        try {
+        try (DynamoDbLocalServer server = DynamoDbLocalServer.start()) {
             Clients clients = new Clients();
-            DynamoDbClient real = local.dynamoDbClient();
-            // the CLI closes its clients after each command; keep this one open across commands
-            clients.dynamo = (DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("close")) return null;
-                        try {
-                            return method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            clients.dynamoDbLocal = server;
             Run created = run(clients, "create", "--stream", "cli-frames", "--table", "cli-scores", "--shards", "2",
                     "--endpoint-kinesis", "http://localhost:4568", "--endpoint-dynamodb", "http://localhost:8000",
                     "--region", "eu-west-1", "--timeout", "30s");
@@ -170,10 +163,10 @@ class SetupCliTest {
             Run deletedAgain = run(clients, "delete", "--stream", "cli-frames", "--table", "cli-scores");
             assertThat(deletedAgain.err).contains("stream cli-frames: did not exist").contains("table cli-scores: did not exist");
             assertThat(deletedAgain.exit).isZero();
-            assertThat(new ResourceSetup(null, clients.dynamo, Duration.ZERO, Duration.ofSeconds(1))
-                    .describeTable("cli-scores")).isNull();
-        } finally {
-            local.shutdown();
+            try (DynamoDbClient dynamo = LocalDynamoDb.client(server)) {
+                assertThat(new ResourceSetup(null, dynamo, Duration.ZERO, Duration.ofSeconds(1))
+                        .describeTable("cli-scores")).isNull();
+            }
         }
     }
 

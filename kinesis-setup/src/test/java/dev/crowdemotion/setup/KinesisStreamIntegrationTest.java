@@ -1,38 +1,25 @@
 package dev.crowdemotion.setup;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import dev.crowdemotion.local.kinesis.KinesisEmulator;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Stream setup against kinesis-mock (skipped when kinesis-local is not installed, see {@link KinesisMock}). */
-class KinesisMockIntegrationTest {
-    static KinesisMock mock;
-    static KinesisClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Path dir = KinesisMock.packageDir();
-        Assumptions.assumeTrue(dir != null,
-                "kinesis-local not installed (npm ci in local-stack/, or -Dkinesis.local.dir=...) or node missing");
-        mock = KinesisMock.start(dir, Path.of("kinesis-mock.log").toAbsolutePath());
-        client = AwsClients.kinesis(mock.endpoint(), null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) client.close();
-        if (mock != null) mock.close();
-    }
+/**
+ * Stream setup against kinesis-mock ({@link KinesisEmulator} of local-stack, which the build
+ * installs; never skipped).
+ */
+class KinesisStreamIntegrationTest {
+    @AutoClose static final KinesisEmulator emulator = KinesisEmulator.start();
+    static final String endpoint = emulator.endpoint().toString();
+    @AutoClose static final KinesisClient client = AwsClients.kinesis(endpoint, null);
 
     @Test
     void createsTheStreamOnceAndDeletesIt() {
@@ -59,7 +46,7 @@ class KinesisMockIntegrationTest {
         CommandLine cl = SetupCli.newCommandLine(new SetupCli());
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        int exit = cl.execute("create", "--skip-table", "--stream", "cli-setup-it", "--endpoint-kinesis", mock.endpoint(),
+        int exit = cl.execute("create", "--skip-table", "--stream", "cli-setup-it", "--endpoint-kinesis", endpoint,
                 "--shards", "1");
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString().trim()).isEqualTo("arn:aws:kinesis:us-east-1:000000000000:stream/cli-setup-it");
@@ -70,7 +57,7 @@ class KinesisMockIntegrationTest {
         cl = SetupCli.newCommandLine(new SetupCli());
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute("delete", "--skip-table", "--stream", "cli-setup-it", "--endpoint-kinesis", mock.endpoint()))
+        assertThat(cl.execute("delete", "--skip-table", "--stream", "cli-setup-it", "--endpoint-kinesis", endpoint))
                 .as(err.toString()).isZero();
         assertThat(err.toString()).contains("stream cli-setup-it: deleted");
     }

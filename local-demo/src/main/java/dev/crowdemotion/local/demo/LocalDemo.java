@@ -4,7 +4,7 @@ import dev.crowdemotion.config.ApplicationProperties;
 import dev.crowdemotion.job.CrowdEmotionPipeline;
 import dev.crowdemotion.simulator.CameraSimulator;
 import dev.crowdemotion.simulator.CrowdComposer;
-import dev.crowdemotion.simulator.Durations;
+import dev.crowdemotion.config.Durations;
 import dev.crowdemotion.simulator.FrameGenerator;
 import dev.crowdemotion.simulator.KinesisFrameWriter;
 import dev.crowdemotion.simulator.PhotoFrames;

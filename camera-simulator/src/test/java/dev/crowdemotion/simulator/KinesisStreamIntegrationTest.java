@@ -2,9 +2,8 @@ package dev.crowdemotion.simulator;
 
 import dev.crowdemotion.frame.CameraFrame;
 import dev.crowdemotion.frame.FrameCodec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import dev.crowdemotion.local.kinesis.KinesisEmulator;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -15,8 +14,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,29 +21,13 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Against kinesis-mock (skipped when kinesis-local is not installed, see {@link KinesisMock}):
- * the simulator's frames arrive in the stream, decodable and equal to what it reports as sent.
+ * Against kinesis-mock ({@link KinesisEmulator} of local-stack, which the build installs; never
+ * skipped): the simulator's frames arrive in the stream, decodable and equal to what it reports as sent.
  */
-class KinesisMockIntegrationTest {
-    static KinesisMock mock;
-    static KinesisClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Path dir = KinesisMock.packageDir();
-        Assumptions.assumeTrue(dir != null,
-                "kinesis-local not installed (npm ci in local-stack/, or -Dkinesis.local.dir=...) or node missing");
-        Path log = Path.of("target", "kinesis-mock.log");
-        Files.createDirectories(log.getParent());
-        mock = KinesisMock.start(dir, log);
-        client = AwsClients.kinesis(mock.endpoint(), "us-east-1");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) client.close();
-        if (mock != null) mock.close();
-    }
+class KinesisStreamIntegrationTest {
+    @AutoClose static final KinesisEmulator emulator = KinesisEmulator.start();
+    static final String endpoint = emulator.endpoint().toString();
+    @AutoClose static final KinesisClient client = AwsClients.kinesis(endpoint, "us-east-1");
 
     static void createStream(String name, int shards) throws InterruptedException {
         client.createStream(b -> b.streamName(name).shardCount(shards));
@@ -108,7 +89,7 @@ class KinesisMockIntegrationTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         String arn = client.describeStreamSummary(b -> b.streamName("cli-it")).streamDescriptionSummary().streamARN();
-        int exit = cl.execute("--stream-arn", arn, "--endpoint", mock.endpoint(), "--stages", "2",
+        int exit = cl.execute("--stream-arn", arn, "--endpoint", endpoint, "--stages", "2",
                 "--cameras-per-stage", "1", "--fps", "10", "--duration", "500ms", "--images",
                 TestFrames.data("images").toString(), "--jpeg-quality", "0.7");
         assertThat(exit).as(err + "\n" + out).isZero();

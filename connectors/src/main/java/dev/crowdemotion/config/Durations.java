@@ -1,4 +1,4 @@
-package dev.crowdemotion.simulator;
+package dev.crowdemotion.config;
 
 import java.time.Duration;
 import java.util.Locale;
