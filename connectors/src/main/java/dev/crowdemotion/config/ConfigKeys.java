@@ -44,12 +44,52 @@ public final class ConfigKeys {
 
     /** Group: Amazon Rekognition DetectFaces enrichment. */
     public static final String GROUP_REKOGNITION = "Rekognition";
-    /** Maximum DetectFaces calls in flight per parallel instance of the async operator. */
+    /**
+     * DetectFaces transactions per second for the whole job: the account's quota for the region
+     * (Service Quotas, "Transactions per second per account for DetectFaces"), less what other
+     * applications of the account use. Split evenly across the enrichment operator's parallel
+     * instances: each paces its calls at {@code max.tps / parallelism}.
+     */
+    public static final String MAX_TPS = "max.tps";
+    public static final double DEFAULT_MAX_TPS = 5;
+    /** Expected DetectFaces latency, ms; with the TPS share it sizes the async capacity. */
+    public static final String EXPECTED_LATENCY_MS = "expected.latency.ms";
+    public static final long DEFAULT_EXPECTED_LATENCY_MS = 400;
+    /**
+     * Maximum batches in flight per parallel instance of the async operator. Default:
+     * {@code ceil(2 x tpsShare x expectedLatency) + 2} (Little's law, doubled for retries and
+     * the latency tail); see {@code docs/rekognition.md}.
+     */
     public static final String ASYNC_CAPACITY = "async.capacity";
-    public static final int DEFAULT_ASYNC_CAPACITY = 16;
-    /** Time after which a face's enrichment is given up and counted as unenriched, ms. */
+    /** Time after which a batch's enrichment is given up and its faces counted as unenriched, ms. */
     public static final String ASYNC_TIMEOUT_MS = "async.timeout.ms";
-    public static final long DEFAULT_ASYNC_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_ASYNC_TIMEOUT_MS = 60_000;
+    /** Timeout of one DetectFaces attempt, ms; a timed-out attempt is retried. */
+    public static final String CALL_TIMEOUT_MS = "call.timeout.ms";
+    public static final long DEFAULT_CALL_TIMEOUT_MS = 5_000;
+    /** Attempts per DetectFaces call (first try included) for throttling, 5xx and timeouts. */
+    public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 6;
+    /** First retry delay, ms; doubles per attempt up to {@code retry.max.backoff.ms}, with jitter. */
+    public static final String RETRY_INITIAL_BACKOFF_MS = "retry.initial.backoff.ms";
+    public static final long DEFAULT_RETRY_INITIAL_BACKOFF_MS = 200;
+    public static final String RETRY_MAX_BACKOFF_MS = "retry.max.backoff.ms";
+    public static final long DEFAULT_RETRY_MAX_BACKOFF_MS = 5_000;
+    /**
+     * Overload: a batch is not sent (its faces are counted as sampled out) when the calls already
+     * waiting for a permit would take longer than this to send at the TPS share, seconds.
+     */
+    public static final String MAX_QUEUE_SECONDS = "max.queue.seconds";
+    public static final double DEFAULT_MAX_QUEUE_SECONDS = 2;
+    /**
+     * Face crops packed into one DetectFaces image (mosaic); 1 = one call per crop. Default chosen
+     * by measurement, see {@code docs/rekognition.md}.
+     */
+    public static final String MOSAIC_MAX_FACES = "mosaic.max.faces";
+    public static final int DEFAULT_MOSAIC_MAX_FACES = 16;
+    /** Side of a mosaic tile, pixels. */
+    public static final String MOSAIC_TILE_PX = "mosaic.tile.px";
+    public static final int DEFAULT_MOSAIC_TILE_PX = 160;
 
     /** Group: event time and windows. */
     public static final String GROUP_AGGREGATION = "Aggregation";

@@ -44,8 +44,13 @@ public final class CrowdEmotionConfig implements Serializable {
         if (windowSizeMs() <= 0) {
             throw new IllegalArgumentException(GROUP_AGGREGATION + "." + WINDOW_SIZE_MS + " must be > 0");
         }
-        if (asyncCapacity() <= 0 || asyncTimeoutMs() <= 0) {
-            throw new IllegalArgumentException(GROUP_REKOGNITION + " capacity and timeout must be > 0");
+        if (maxTps() <= 0 || asyncTimeoutMs() <= 0 || callTimeoutMs() <= 0 || retryMaxAttempts() < 1) {
+            throw new IllegalArgumentException(GROUP_REKOGNITION
+                    + ": max.tps, async.timeout.ms and call.timeout.ms must be > 0, retry.max.attempts >= 1");
+        }
+        if (mosaicMaxFaces() < 1 || mosaicMaxFaces() > 100) {
+            throw new IllegalArgumentException(GROUP_REKOGNITION + "." + MOSAIC_MAX_FACES
+                    + " must be 1..100 (DetectFaces returns at most 100 faces)");
         }
     }
 
@@ -68,8 +73,31 @@ public final class CrowdEmotionConfig implements Serializable {
     public int cropMinSidePx() { return (int) getLong(GROUP_DETECTION, CROP_MIN_SIDE_PX, DEFAULT_CROP_MIN_SIDE_PX); }
     public double cropJpegQuality() { return getDouble(GROUP_DETECTION, CROP_JPEG_QUALITY, DEFAULT_CROP_JPEG_QUALITY); }
 
-    public int asyncCapacity() { return (int) getLong(GROUP_REKOGNITION, ASYNC_CAPACITY, DEFAULT_ASYNC_CAPACITY); }
+    /** The whole job's DetectFaces budget, calls per second. */
+    public double maxTps() { return getDouble(GROUP_REKOGNITION, MAX_TPS, DEFAULT_MAX_TPS); }
+    public long expectedLatencyMs() { return getLong(GROUP_REKOGNITION, EXPECTED_LATENCY_MS, DEFAULT_EXPECTED_LATENCY_MS); }
+
+    /**
+     * Async capacity per parallel instance: the configured {@code async.capacity}, else
+     * {@code ceil(2 x (maxTps / parallelism) x expectedLatency) + 2}.
+     */
+    public int asyncCapacity(int parallelism) {
+        long configured = getLong(GROUP_REKOGNITION, ASYNC_CAPACITY, 0);
+        if (configured > 0) {
+            return (int) configured;
+        }
+        double share = maxTps() / Math.max(1, parallelism);
+        return (int) Math.ceil(2 * share * expectedLatencyMs() / 1000.0) + 2;
+    }
+
     public long asyncTimeoutMs() { return getLong(GROUP_REKOGNITION, ASYNC_TIMEOUT_MS, DEFAULT_ASYNC_TIMEOUT_MS); }
+    public long callTimeoutMs() { return getLong(GROUP_REKOGNITION, CALL_TIMEOUT_MS, DEFAULT_CALL_TIMEOUT_MS); }
+    public int retryMaxAttempts() { return (int) getLong(GROUP_REKOGNITION, RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS); }
+    public long retryInitialBackoffMs() { return getLong(GROUP_REKOGNITION, RETRY_INITIAL_BACKOFF_MS, DEFAULT_RETRY_INITIAL_BACKOFF_MS); }
+    public long retryMaxBackoffMs() { return getLong(GROUP_REKOGNITION, RETRY_MAX_BACKOFF_MS, DEFAULT_RETRY_MAX_BACKOFF_MS); }
+    public double maxQueueSeconds() { return getDouble(GROUP_REKOGNITION, MAX_QUEUE_SECONDS, DEFAULT_MAX_QUEUE_SECONDS); }
+    public int mosaicMaxFaces() { return (int) getLong(GROUP_REKOGNITION, MOSAIC_MAX_FACES, DEFAULT_MOSAIC_MAX_FACES); }
+    public int mosaicTilePx() { return (int) getLong(GROUP_REKOGNITION, MOSAIC_TILE_PX, DEFAULT_MOSAIC_TILE_PX); }
 
     public long windowSizeMs() { return getLong(GROUP_AGGREGATION, WINDOW_SIZE_MS, DEFAULT_WINDOW_SIZE_MS); }
     public long maxOutOfOrdernessMs() { return getLong(GROUP_AGGREGATION, MAX_OUT_OF_ORDERNESS_MS, DEFAULT_MAX_OUT_OF_ORDERNESS_MS); }

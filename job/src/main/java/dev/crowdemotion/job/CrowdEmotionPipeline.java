@@ -8,6 +8,9 @@ import dev.crowdemotion.job.aggregation.StageScoreAggregate;
 import dev.crowdemotion.job.aggregation.StageWindowResult;
 import dev.crowdemotion.job.detection.FaceCrop;
 import dev.crowdemotion.job.detection.FaceDetectionFunction;
+import dev.crowdemotion.job.enrichment.EnrichmentOutcomes;
+import dev.crowdemotion.job.enrichment.FaceBatch;
+import dev.crowdemotion.job.enrichment.FaceBatcher;
 import dev.crowdemotion.job.enrichment.FaceObservation;
 import dev.crowdemotion.job.enrichment.RekognitionEnrichment;
 import dev.crowdemotion.job.ingest.FrameRouter;
@@ -36,7 +39,10 @@ import java.util.concurrent.TimeUnit;
  * Kinesis source (frames decoded, per-shard watermarks on capture time)
  *   -> FrameRouter (rejected records -> dead letters)
  *   -> FaceDetectionFunction (BlazeFace; frame markers + face crops)
- *   -> RekognitionEnrichment (async DetectFaces, unordered, bounded capacity and timeout)
+ *   -> keyBy(stage) -> FaceBatcher (up to K crops of one window per mosaic)
+ *   -> RekognitionEnrichment (async DetectFaces within the TPS budget: paced, retried, fair
+ *      sampling under overload; unordered, bounded capacity and timeout)
+ *   -> EnrichmentOutcomes (crops rejected for good -> dead letters)
  *   -> keyBy(stage) -> tumbling event-time window -> StageScoreAggregate + StageWindowResult
  *   -> DynamoDB sink (one item per stage and window)
  * </pre>
@@ -53,10 +59,14 @@ public final class CrowdEmotionPipeline {
         public final DataStream<StageWindowScore> scores;
         /** Every record rejected anywhere in the job, with its reason. */
         public final DataStream<DeadLetter> deadLetters;
+        /** What enrichment made of every frame marker and face (for tests, benchmarks and audits). */
+        public final DataStream<FaceObservation> observations;
 
-        Outputs(DataStream<StageWindowScore> scores, DataStream<DeadLetter> deadLetters) {
+        Outputs(DataStream<StageWindowScore> scores, DataStream<DeadLetter> deadLetters,
+                DataStream<FaceObservation> observations) {
             this.scores = scores;
             this.deadLetters = deadLetters;
+            this.observations = observations;
         }
     }
 
@@ -93,10 +103,16 @@ public final class CrowdEmotionPipeline {
         SingleOutputStreamOperator<FaceCrop> crops = frames
                 .process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
 
-        DataStream<FaceObservation> observations = AsyncDataStream.unorderedWait(crops,
+        SingleOutputStreamOperator<FaceBatch> batches = crops
+                .keyBy(FaceCrop::getStageId)
+                .process(new FaceBatcher(config.mosaicMaxFaces(), config.windowSizeMs()))
+                .name("batch faces").uid("face-batcher");
+
+        SingleOutputStreamOperator<FaceObservation> observations = AsyncDataStream.unorderedWait(batches,
                         new RekognitionEnrichment(config), config.asyncTimeoutMs(), TimeUnit.MILLISECONDS,
-                        config.asyncCapacity())
-                .name("DetectFaces").uid("rekognition-enrichment");
+                        config.asyncCapacity(batches.getParallelism()))
+                .name("DetectFaces").uid("rekognition-enrichment")
+                .process(new EnrichmentOutcomes()).name("enrichment outcomes").uid("enrichment-outcomes");
 
         SingleOutputStreamOperator<StageWindowScore> scores = observations
                 .keyBy(FaceObservation::getStageId)
@@ -109,8 +125,9 @@ public final class CrowdEmotionPipeline {
                 .map(new LateObservations()).name("late records").uid("late-records");
 
         DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
-                .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS), late);
-        return new Outputs(scores, deadLetters);
+                .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
+                        observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
+        return new Outputs(scores, deadLetters, observations);
     }
 
     /** Attaches the production sinks: DynamoDB for scores, the log for dead letters. */

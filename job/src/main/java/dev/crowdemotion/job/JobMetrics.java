@@ -16,9 +16,24 @@ public final class JobMetrics {
     public static final String FRAMES_DECODED = "framesDecoded";
     public static final String DEAD_LETTERS = "deadLetters";
     public static final String FACES_DETECTED = "facesDetected";
+    /** DetectFaces requests sent (every attempt, retries included). */
     public static final String REKOGNITION_CALLS = "rekognitionCalls";
+    /** DetectFaces responses received: the images Rekognition bills. */
+    public static final String REKOGNITION_IMAGES = "rekognitionImages";
+    /** Attempts answered with ThrottlingException / ProvisionedThroughputExceededException. */
+    public static final String REKOGNITION_THROTTLES = "rekognitionThrottles";
+    /** Attempts that were retries. */
+    public static final String REKOGNITION_RETRIES = "rekognitionRetries";
+    /** Calls that failed for good (after retries, or permanent errors). */
     public static final String REKOGNITION_ERRORS = "rekognitionErrors";
+    /** Batches given up by the async operator's timeout. */
     public static final String REKOGNITION_TIMEOUTS = "rekognitionTimeouts";
+    /** Faces not sent to Rekognition because the budget was used up (overload sampling). */
+    public static final String FACES_SAMPLED_OUT = "facesSampledOut";
+    /** Mosaic tiles in which Rekognition found no face (the crop is then sent alone). */
+    public static final String MOSAIC_TILES_EMPTY = "mosaicTilesEmpty";
+    /** Mosaic tiles in which Rekognition found several faces (the one nearest the centre is used). */
+    public static final String MOSAIC_TILES_CROWDED = "mosaicTilesCrowded";
     public static final String FACES_ENRICHED = "facesEnriched";
     public static final String FACES_UNENRICHED = "facesUnenriched";
     public static final String LATE_RECORDS = "lateRecords";

@@ -18,6 +18,8 @@ public class FaceObservation {
     private int faceIndex = -1;
     private float[] confidences;
     private String failureReason;
+    private boolean permanentFailure;
+    private int cropBytes;
 
     /** For Flink's POJO serializer. */
     public FaceObservation() {}
@@ -45,10 +47,21 @@ public class FaceObservation {
         return o;
     }
 
-    /** A face that could not be enriched, with a reason code. */
+    /** A face that could not be enriched, with a reason code (e.g. {@code TIMEOUT}, {@code SAMPLED_OUT}). */
     public static FaceObservation unenriched(FaceCrop face, String reason) {
         FaceObservation o = from(face);
         o.failureReason = reason;
+        return o;
+    }
+
+    /**
+     * A face whose crop Rekognition rejected for good (e.g. {@code InvalidImageFormatException}):
+     * unenriched, and also sent to the dead-letter output.
+     */
+    public static FaceObservation rejected(FaceCrop face, String errorCode) {
+        FaceObservation o = unenriched(face, errorCode);
+        o.permanentFailure = true;
+        o.cropBytes = face.getJpeg() == null ? 0 : face.getJpeg().length;
         return o;
     }
 
@@ -87,6 +100,12 @@ public class FaceObservation {
     public void setConfidences(float[] confidences) { this.confidences = confidences; }
     public String getFailureReason() { return failureReason; }
     public void setFailureReason(String failureReason) { this.failureReason = failureReason; }
+    /** Whether Rekognition rejected the crop for good (a dead letter). */
+    public boolean isPermanentFailure() { return permanentFailure; }
+    public void setPermanentFailure(boolean permanentFailure) { this.permanentFailure = permanentFailure; }
+    /** Size of the rejected crop, bytes (only set for {@link #rejected}). */
+    public int getCropBytes() { return cropBytes; }
+    public void setCropBytes(int cropBytes) { this.cropBytes = cropBytes; }
 
     @Override
     public String toString() {

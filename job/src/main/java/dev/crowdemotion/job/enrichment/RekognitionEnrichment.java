@@ -3,52 +3,74 @@ package dev.crowdemotion.job.enrichment;
 import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.job.JobMetrics;
 import dev.crowdemotion.job.detection.FaceCrop;
+import dev.crowdemotion.job.enrichment.mosaic.Mosaic;
+import dev.crowdemotion.job.enrichment.mosaic.MosaicPacker;
+import dev.crowdemotion.job.enrichment.mosaic.TileOutcome;
 import dev.crowdemotion.scores.EmotionType;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.rekognition.RekognitionAsyncClient;
-import software.amazon.awssdk.services.rekognition.model.Attribute;
 import software.amazon.awssdk.services.rekognition.model.BoundingBox;
-import software.amazon.awssdk.services.rekognition.model.DetectFacesRequest;
 import software.amazon.awssdk.services.rekognition.model.DetectFacesResponse;
 import software.amazon.awssdk.services.rekognition.model.Emotion;
 import software.amazon.awssdk.services.rekognition.model.FaceDetail;
-import software.amazon.awssdk.services.rekognition.model.Image;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Enriches face crops with Amazon Rekognition DetectFaces emotions, through Flink async I/O
- * (use with {@code AsyncDataStream.unorderedWait}, bounded capacity and timeout).
+ * ({@code AsyncDataStream.unorderedWait}, bounded capacity and timeout), within the account's
+ * DetectFaces quota.
  *
- * <p>Frame markers pass through without a call. For a face crop, the {@link FaceDetail} whose
- * BoundingBox centre is nearest the crop's centre is taken (the crop is centred on the detected
- * face); its Emotions' Confidence values (0-100) become the observation. Every face produces
- * exactly one observation: enriched, or unenriched with a reason ({@code NO_FACE_IN_CROP},
- * {@code TIMEOUT}, the service's error code, or {@code CLIENT_ERROR}), so nothing is dropped
- * silently. Throttling is retried by the SDK's standard retry strategy.
+ * <ul>
+ *   <li><b>Budget</b>: each parallel instance gets {@code max.tps / parallelism} calls per second;
+ *       {@link DetectFacesCaller} paces every attempt to it and retries throttling, 5xx and timeouts
+ *       with backoff and jitter.</li>
+ *   <li><b>Overload</b>: before a call, a {@link FairShareSampler} (max-min fair across the stages
+ *       of this instance, at the same rate) and the pacer's backlog ({@code max.queue.seconds})
+ *       decide whether it is made. If not, its faces are counted as {@code SAMPLED_OUT}: the job
+ *       keeps up with its input and its memory stays bounded, and each window reports faces
+ *       detected and faces enriched, so coverage is visible.</li>
+ *   <li><b>Mosaic</b>: a {@link FaceBatch} of several crops is packed into one image
+ *       ({@link MosaicPacker}); each returned FaceDetail is mapped back to its tile. A tile with no
+ *       face is sent alone; with several, the face nearest the tile centre is used.</li>
+ *   <li><b>Single crop</b>: the FaceDetail whose BoundingBox centre is nearest the crop's centre.</li>
+ * </ul>
+ * Every face yields exactly one {@link FaceObservation}: enriched, unenriched with a reason
+ * ({@code SAMPLED_OUT}, {@code NO_FACE_IN_CROP}, {@code NO_EMOTIONS}, {@code TIMEOUT}, the last
+ * error code), or rejected for good (permanent error: also a dead letter). Frame markers pass
+ * through without a call.
  */
-public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObservation> {
+public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObservation> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RekognitionEnrichment.class);
+    /** A stage that sent no batch for this long no longer takes a share of the budget, ms. */
+    static final long ACTIVE_STAGE_WINDOW_MS = 30_000;
 
     private final CrowdEmotionConfig config;
     private transient RekognitionAsyncClient client;
-    /** Set when the operator closes: calls still in flight then fail, which is no news. */
+    private transient DetectFacesCaller caller;
+    private transient FairShareSampler sampler;
+    private transient MosaicPacker packer;
     private transient volatile boolean closing;
-    private transient Counter calls;
+    private transient Counter images;
     private transient Counter errors;
     private transient Counter timeouts;
     private transient Counter enriched;
     private transient Counter unenriched;
+    private transient Counter sampledOut;
+    private transient Counter tilesEmpty;
+    private transient Counter tilesCrowded;
 
     public RekognitionEnrichment(CrowdEmotionConfig config) {
         this.config = config;
@@ -56,49 +78,153 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObser
 
     @Override
     public void open(Configuration parameters) {
-        client = RekognitionClients.create(config, Math.max(config.asyncCapacity(), 1));
-        calls = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.REKOGNITION_CALLS);
-        errors = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.REKOGNITION_ERRORS);
-        timeouts = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.REKOGNITION_TIMEOUTS);
-        enriched = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.FACES_ENRICHED);
-        unenriched = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.FACES_UNENRICHED);
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        double share = config.maxTps() / parallelism;
+        MetricGroup m = JobMetrics.group(getRuntimeContext());
+        client = RekognitionClients.create(config, Math.max(8, 2 * config.asyncCapacity(parallelism)));
+        caller = new DetectFacesCaller(client, share, config.retryMaxAttempts(),
+                Duration.ofMillis(config.retryInitialBackoffMs()), Duration.ofMillis(config.retryMaxBackoffMs()),
+                new DetectFacesCaller.Metrics(m.counter(JobMetrics.REKOGNITION_CALLS),
+                        m.counter(JobMetrics.REKOGNITION_THROTTLES), m.counter(JobMetrics.REKOGNITION_RETRIES)));
+        sampler = new FairShareSampler(share, Math.max(1, share), ACTIVE_STAGE_WINDOW_MS);
+        packer = new MosaicPacker(config.mosaicTilePx());
+        images = m.counter(JobMetrics.REKOGNITION_IMAGES);
+        errors = m.counter(JobMetrics.REKOGNITION_ERRORS);
+        timeouts = m.counter(JobMetrics.REKOGNITION_TIMEOUTS);
+        enriched = m.counter(JobMetrics.FACES_ENRICHED);
+        unenriched = m.counter(JobMetrics.FACES_UNENRICHED);
+        sampledOut = m.counter(JobMetrics.FACES_SAMPLED_OUT);
+        tilesEmpty = m.counter(JobMetrics.MOSAIC_TILES_EMPTY);
+        tilesCrowded = m.counter(JobMetrics.MOSAIC_TILES_CROWDED);
+        m.gauge("rekognitionBacklog", caller::waiting);
     }
 
     @Override
-    public void asyncInvoke(FaceCrop crop, ResultFuture<FaceObservation> result) {
-        if (crop.isFrameMarker()) {
-            result.complete(Collections.singleton(FaceObservation.frameMarker(crop)));
+    public void asyncInvoke(FaceBatch batch, ResultFuture<FaceObservation> result) {
+        if (batch.isFrameMarker()) {
+            result.complete(Collections.singleton(FaceObservation.frameMarker(batch.getCrops()[0])));
             return;
         }
-        calls.inc();
-        DetectFacesRequest request = DetectFacesRequest.builder()
-                .image(Image.builder().bytes(SdkBytes.fromByteArrayUnsafe(crop.getJpeg())).build())
-                .attributes(Attribute.EMOTIONS)
-                .build();
-        client.detectFaces(request).whenComplete((response, failure) -> {
-            FaceObservation observation = failure == null ? fromResponse(crop, response) : fromFailure(crop, failure);
-            (observation.isEnriched() ? enriched : unenriched).inc();
-            result.complete(Collections.singleton(observation));
+        List<FaceCrop> crops = Arrays.asList(batch.getCrops());
+        if (caller.backlogSeconds() >= config.maxQueueSeconds()
+                || !sampler.tryAcquire(batch.getStageId(), System.currentTimeMillis())) {
+            List<FaceObservation> out = new ArrayList<>(crops.size());
+            for (FaceCrop c : crops) {
+                out.add(FaceObservation.unenriched(c, "SAMPLED_OUT"));
+            }
+            sampledOut.inc(out.size());
+            complete(result, out);
+            return;
+        }
+        CompletableFuture<List<FaceObservation>> work = crops.size() == 1
+                ? single(crops.get(0)).thenApply(Collections::singletonList)
+                : mosaic(crops);
+        work.whenComplete((out, failure) -> {
+            if (failure != null) { // a bug, not a service error: still account for every face
+                LOG.error("enrichment failed for {}", batch, failure);
+                List<FaceObservation> failed = new ArrayList<>();
+                for (FaceCrop c : crops) {
+                    failed.add(FaceObservation.unenriched(c, "INTERNAL_ERROR"));
+                }
+                complete(result, failed);
+            } else {
+                complete(result, out);
+            }
+        });
+    }
+
+    private void complete(ResultFuture<FaceObservation> result, List<FaceObservation> out) {
+        for (FaceObservation o : out) {
+            (o.isEnriched() ? enriched : unenriched).inc();
+        }
+        result.complete(out);
+    }
+
+    private CompletableFuture<FaceObservation> single(FaceCrop crop) {
+        return caller.detectFaces(crop.getJpeg()).handle((response, failure) -> {
+            if (failure != null) {
+                return fromFailure(crop, failure);
+            }
+            images.inc();
+            return fromResponse(crop, response);
+        });
+    }
+
+    private CompletableFuture<List<FaceObservation>> mosaic(List<FaceCrop> crops) {
+        List<byte[]> jpegs = new ArrayList<>(crops.size());
+        for (FaceCrop c : crops) {
+            jpegs.add(c.getJpeg());
+        }
+        Mosaic mosaic;
+        try {
+            mosaic = packer.pack(jpegs);
+        } catch (IllegalArgumentException e) { // a crop that does not decode: send each crop alone
+            LOG.warn("cannot pack a mosaic of {} crops, sending them alone: {}", crops.size(), e.getMessage());
+            List<CompletableFuture<FaceObservation>> parts = new ArrayList<>();
+            for (FaceCrop c : crops) {
+                parts.add(single(c));
+            }
+            return allOf(parts);
+        }
+        return caller.detectFaces(mosaic.jpeg()).thenCompose(response -> {
+            images.inc();
+            List<TileOutcome> tiles = mosaic.assign(response.faceDetails());
+            List<CompletableFuture<FaceObservation>> parts = new ArrayList<>(crops.size());
+            for (int i = 0; i < crops.size(); i++) {
+                TileOutcome tile = tiles.get(i);
+                FaceCrop crop = crops.get(i);
+                if (tile.kind() == TileOutcome.Kind.NONE) {
+                    tilesEmpty.inc();
+                    parts.add(single(crop));
+                } else {
+                    if (tile.kind() == TileOutcome.Kind.SEVERAL) {
+                        tilesCrowded.inc();
+                    }
+                    parts.add(CompletableFuture.completedFuture(fromFace(crop, tile.face())));
+                }
+            }
+            return allOf(parts);
+        }).exceptionally(failure -> {
+            List<FaceObservation> out = new ArrayList<>(crops.size());
+            for (FaceCrop c : crops) {
+                out.add(fromFailure(c, failure));
+            }
+            return out;
+        });
+    }
+
+    private static CompletableFuture<List<FaceObservation>> allOf(List<CompletableFuture<FaceObservation>> parts) {
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<FaceObservation> out = new ArrayList<>(parts.size());
+            for (CompletableFuture<FaceObservation> p : parts) {
+                out.add(p.join());
+            }
+            return out;
         });
     }
 
     @Override
-    public void timeout(FaceCrop crop, ResultFuture<FaceObservation> result) {
-        if (crop.isFrameMarker()) {
-            result.complete(Collections.singleton(FaceObservation.frameMarker(crop)));
+    public void timeout(FaceBatch batch, ResultFuture<FaceObservation> result) {
+        if (batch.isFrameMarker()) {
+            result.complete(Collections.singleton(FaceObservation.frameMarker(batch.getCrops()[0])));
             return;
         }
         timeouts.inc();
-        unenriched.inc();
-        result.complete(Collections.singleton(FaceObservation.unenriched(crop, "TIMEOUT")));
+        List<FaceObservation> out = new ArrayList<>();
+        for (FaceCrop c : batch.getCrops()) {
+            out.add(FaceObservation.unenriched(c, "TIMEOUT"));
+        }
+        complete(result, out);
     }
 
     /** Builds the observation from a DetectFaces response for a single-face crop. */
     static FaceObservation fromResponse(FaceCrop crop, DetectFacesResponse response) {
         FaceDetail face = nearestToCentre(response.faceDetails());
-        if (face == null) {
-            return FaceObservation.unenriched(crop, "NO_FACE_IN_CROP");
-        }
+        return face == null ? FaceObservation.unenriched(crop, "NO_FACE_IN_CROP") : fromFace(crop, face);
+    }
+
+    /** The observation for the FaceDetail found for a crop. */
+    static FaceObservation fromFace(FaceCrop crop, FaceDetail face) {
         if (!face.hasEmotions() || face.emotions().isEmpty()) {
             return FaceObservation.unenriched(crop, "NO_EMOTIONS");
         }
@@ -114,19 +240,16 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObser
 
     private FaceObservation fromFailure(FaceCrop crop, Throwable failure) {
         errors.inc();
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        String reason = cause instanceof AwsServiceException
-                && ((AwsServiceException) cause).awsErrorDetails() != null
-                && ((AwsServiceException) cause).awsErrorDetails().errorCode() != null
-                ? ((AwsServiceException) cause).awsErrorDetails().errorCode()
-                : "CLIENT_ERROR";
+        RekognitionErrors.Kind kind = RekognitionErrors.classify(failure);
+        String reason = RekognitionErrors.reason(failure);
         if (closing) {
-            LOG.debug("DetectFaces cancelled on close for {}: {}", crop, cause.toString());
+            LOG.debug("DetectFaces cancelled on close for {}: {}", crop, reason);
         } else {
-            LOG.warn("DetectFaces failed for {}: {}", crop, cause.toString());
+            LOG.warn("DetectFaces failed for {} ({}): {}", crop, kind, RekognitionErrors.unwrap(failure).toString());
         }
-        return FaceObservation.unenriched(crop, reason);
+        return kind == RekognitionErrors.Kind.PERMANENT && !closing
+                ? FaceObservation.rejected(crop, reason)
+                : FaceObservation.unenriched(crop, reason);
     }
 
     /** The FaceDetail whose BoundingBox centre (ratios) is nearest (0.5, 0.5), or null if none. */
@@ -152,6 +275,9 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceCrop, FaceObser
     @Override
     public void close() {
         closing = true;
+        if (caller != null) {
+            caller.close();
+        }
         if (client != null) {
             client.close();
         }

@@ -102,7 +102,10 @@ public final class LocalAws {
         }
         Path cwd = Paths.get("").toAbsolutePath().normalize();
         out.add(cwd);
-        out.add(cwd.resolve("local-stack"));
+        // the repository root is the working directory or one of its parents (e.g. a sibling module)
+        for (Path p = cwd; p != null; p = p.getParent()) {
+            out.add(p.resolve("local-stack"));
+        }
         codeSourceDir().ifPresent(dir -> {
             // .../local-stack/target/classes -> .../local-stack ; .../local-stack/target/x.jar -> .../local-stack
             Path p = dir;

@@ -1,0 +1,97 @@
+package dev.crowdemotion.job.enrichment;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Classifies DetectFaces failures into what is worth retrying and what is not.
+ *
+ * <ul>
+ *   <li>{@link Kind#THROTTLED}: {@code ThrottlingException}, {@code ProvisionedThroughputExceededException}
+ *       (Rekognition's answers to a full quota or a scaling service), {@code LimitExceededException};</li>
+ *   <li>{@link Kind#SERVER}: HTTP 5xx, e.g. {@code InternalServerError};</li>
+ *   <li>{@link Kind#TIMEOUT}: the SDK's attempt/call timeouts, and I/O failures (connection reset or refused);</li>
+ *   <li>{@link Kind#PERMANENT}: everything else, notably {@code InvalidImageFormatException},
+ *       {@code ImageTooLargeException}, {@code InvalidParameterException}: retrying cannot help, the
+ *       crop goes to the dead-letter output.</li>
+ * </ul>
+ * Error codes are those of the Rekognition API reference (DetectFaces, "Errors").
+ */
+public final class RekognitionErrors {
+    /** Failure classes. */
+    public enum Kind {
+        THROTTLED(true), SERVER(true), TIMEOUT(true), PERMANENT(false);
+
+        private final boolean retryable;
+
+        Kind(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private static final Set<String> THROTTLING_CODES = new HashSet<>(Arrays.asList(
+            "ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException"));
+
+    private RekognitionErrors() {}
+
+    /** The failure's class; unwraps {@link CompletionException} and {@link ExecutionException}. */
+    public static Kind classify(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof AwsServiceException) {
+            AwsServiceException e = (AwsServiceException) t;
+            if (THROTTLING_CODES.contains(code(e)) || e.isThrottlingException()) {
+                return Kind.THROTTLED;
+            }
+            return e.statusCode() >= 500 ? Kind.SERVER : Kind.PERMANENT;
+        }
+        if (t instanceof ApiCallAttemptTimeoutException || t instanceof ApiCallTimeoutException
+                || t instanceof TimeoutException || t instanceof IOException
+                || t instanceof SdkClientException && t.getCause() instanceof IOException) {
+            return Kind.TIMEOUT;
+        }
+        return Kind.PERMANENT;
+    }
+
+    /** Whether a failure is worth another attempt. */
+    public static boolean isRetryable(Throwable failure) {
+        return classify(failure).retryable();
+    }
+
+    /**
+     * A stable reason code for metrics and dead letters: the service's error code (e.g.
+     * {@code InvalidImageFormatException}), {@code TIMEOUT}, or {@code CLIENT_ERROR}.
+     */
+    public static String reason(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof AwsServiceException && code((AwsServiceException) t) != null) {
+            return code((AwsServiceException) t);
+        }
+        return classify(t) == Kind.TIMEOUT ? "TIMEOUT" : "CLIENT_ERROR";
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException
+                || t instanceof dev.failsafe.FailsafeException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String code(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.crowdemotion.job.enrichment;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.rekognition.model.ImageTooLargeException;
+import software.amazon.awssdk.services.rekognition.model.InternalServerErrorException;
+import software.amazon.awssdk.services.rekognition.model.InvalidImageFormatException;
+import software.amazon.awssdk.services.rekognition.model.InvalidParameterException;
+import software.amazon.awssdk.services.rekognition.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.rekognition.model.RekognitionException;
+import software.amazon.awssdk.services.rekognition.model.ThrottlingException;
+
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+
+import static dev.crowdemotion.job.enrichment.RekognitionErrors.Kind.PERMANENT;
+import static dev.crowdemotion.job.enrichment.RekognitionErrors.Kind.SERVER;
+import static dev.crowdemotion.job.enrichment.RekognitionErrors.Kind.THROTTLED;
+import static dev.crowdemotion.job.enrichment.RekognitionErrors.Kind.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RekognitionErrorsTest {
+    private static AwsErrorDetails details(String code) {
+        return AwsErrorDetails.builder().errorCode(code).errorMessage("m").build();
+    }
+
+    @Test
+    void classifiesTheSdksTypedRekognitionExceptions() {
+        assertThat(RekognitionErrors.classify(ThrottlingException.builder().statusCode(400)
+                .awsErrorDetails(details("ThrottlingException")).build())).isEqualTo(THROTTLED);
+        assertThat(RekognitionErrors.classify(ProvisionedThroughputExceededException.builder().statusCode(400)
+                .awsErrorDetails(details("ProvisionedThroughputExceededException")).build())).isEqualTo(THROTTLED);
+        assertThat(RekognitionErrors.classify(InternalServerErrorException.builder().statusCode(500)
+                .awsErrorDetails(details("InternalServerError")).build())).isEqualTo(SERVER);
+        assertThat(RekognitionErrors.classify(RekognitionException.builder().statusCode(503)
+                .awsErrorDetails(details("ServiceUnavailable")).build())).isEqualTo(SERVER);
+        for (RekognitionException permanent : new RekognitionException[] {
+            InvalidImageFormatException.builder().statusCode(400).awsErrorDetails(details("InvalidImageFormatException")).build(),
+            ImageTooLargeException.builder().statusCode(400).awsErrorDetails(details("ImageTooLargeException")).build(),
+            InvalidParameterException.builder().statusCode(400).awsErrorDetails(details("InvalidParameterException")).build()}) {
+            assertThat(RekognitionErrors.classify(permanent)).isEqualTo(PERMANENT);
+            assertThat(RekognitionErrors.reason(permanent)).isEqualTo(permanent.awsErrorDetails().errorCode());
+        }
+    }
+
+    @Test
+    void timeoutsAndIoFailuresAreRetryableEvenWhenWrapped() {
+        Throwable attemptTimeout = ApiCallAttemptTimeoutException.create(500);
+        assertThat(RekognitionErrors.classify(new CompletionException(attemptTimeout))).isEqualTo(TIMEOUT);
+        assertThat(RekognitionErrors.reason(new CompletionException(attemptTimeout))).isEqualTo("TIMEOUT");
+        assertThat(RekognitionErrors.isRetryable(SdkClientException.create("reset", new IOException("Connection reset"))))
+                .isTrue();
+        assertThat(RekognitionErrors.classify(SdkClientException.create("client closed"))).isEqualTo(PERMANENT);
+        assertThat(RekognitionErrors.reason(SdkClientException.create("client closed"))).isEqualTo("CLIENT_ERROR");
+    }
+}
