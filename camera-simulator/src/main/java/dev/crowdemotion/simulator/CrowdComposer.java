@@ -3,6 +3,7 @@ package dev.crowdemotion.simulator;
 import dev.crowdemotion.frame.CameraFrame;
 import dev.crowdemotion.vision.BlazeFaceDetector;
 import dev.crowdemotion.vision.FaceBox;
+import dev.crowdemotion.vision.Images;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -375,7 +376,7 @@ public final class CrowdComposer implements FrameGenerator {
 
     /** Scales, optionally mirrors, changes brightness and feathers the edges (ARGB). */
     private static BufferedImage prepare(FaceSprite s, int w, int h, boolean mirror, float gain) {
-        BufferedImage scaled = FrameFitter.resize(s.image, w, h);
+        BufferedImage scaled = Images.resize(s.image, w, h);
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         float feather = Math.max(2f, 0.12f * Math.min(w, h));
         int[] row = new int[w];

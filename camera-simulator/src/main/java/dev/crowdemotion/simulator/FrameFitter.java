@@ -7,8 +7,6 @@ import dev.crowdemotion.vision.Images;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
@@ -82,7 +80,7 @@ public final class FrameFitter {
             if (w == scaled.getWidth() && h == scaled.getHeight()) {
                 throw new IllegalStateException(what + ": cannot fit the image in " + maxBytes + " B");
             }
-            scaled = resize(scaled, w, h);
+            scaled = Images.resize(scaled, w, h);
             jpeg = Images.encodeJpeg(scaled, q);
         }
         LOG.info("{}: {}x{} image ({} B JPEG) exceeds {} B; downscaled to {}x{}, {} B at quality {}",
@@ -107,17 +105,4 @@ public final class FrameFitter {
         return new Encoded(e.mediaType(), e.bytes(), e.width(), e.height(), true);
     }
 
-    /** Bilinear resize to {@code w x h}, as TYPE_3BYTE_BGR. */
-    static BufferedImage resize(BufferedImage src, int w, int h) {
-        BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = dst.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.drawImage(src, 0, 0, w, h, null);
-        } finally {
-            g.dispose();
-        }
-        return dst;
-    }
 }

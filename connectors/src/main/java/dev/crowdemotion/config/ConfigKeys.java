@@ -57,10 +57,12 @@ public final class ConfigKeys {
     public static final long DEFAULT_EXPECTED_LATENCY_MS = 400;
     /**
      * Maximum batches in flight per parallel instance of the async operator. Default:
-     * {@code ceil(2 x tpsShare x expectedLatency) + 2} (Little's law, doubled for retries and
-     * the latency tail); see {@code docs/rekognition.md}.
+     * {@code ceil(tpsShare x (2 s admission burst + max.queue.seconds + 2 x expectedLatency)) + 2}
+     * (Little's law over everything admission and pacing can hold); see {@code docs/rekognition.md}.
      */
     public static final String ASYNC_CAPACITY = "async.capacity";
+    /** Seconds of calls a stage may save up at admission (absorbs frames bringing many faces at once). */
+    public static final double ADMISSION_BURST_SECONDS = 2;
     /** Time after which a batch's enrichment is given up and its faces counted as unenriched, ms. */
     public static final String ASYNC_TIMEOUT_MS = "async.timeout.ms";
     public static final long DEFAULT_ASYNC_TIMEOUT_MS = 60_000;

@@ -78,8 +78,10 @@ public final class CrowdEmotionConfig implements Serializable {
     public long expectedLatencyMs() { return getLong(GROUP_REKOGNITION, EXPECTED_LATENCY_MS, DEFAULT_EXPECTED_LATENCY_MS); }
 
     /**
-     * Async capacity per parallel instance: the configured {@code async.capacity}, else
-     * {@code ceil(2 x (maxTps / parallelism) x expectedLatency) + 2}.
+     * Async capacity per parallel instance: the configured {@code async.capacity}, else what the
+     * admission burst, the pacer's queue and the calls in flight can hold at the TPS share:
+     * {@code ceil(tpsShare x (2 s burst + max.queue.seconds + 2 x expectedLatency)) + 2}
+     * (Little's law; see {@code docs/rekognition.md}).
      */
     public int asyncCapacity(int parallelism) {
         long configured = getLong(GROUP_REKOGNITION, ASYNC_CAPACITY, 0);
@@ -87,7 +89,8 @@ public final class CrowdEmotionConfig implements Serializable {
             return (int) configured;
         }
         double share = maxTps() / Math.max(1, parallelism);
-        return (int) Math.ceil(2 * share * expectedLatencyMs() / 1000.0) + 2;
+        double seconds = ADMISSION_BURST_SECONDS + maxQueueSeconds() + 2 * expectedLatencyMs() / 1000.0;
+        return (int) Math.ceil(share * seconds) + 2;
     }
 
     public long asyncTimeoutMs() { return getLong(GROUP_REKOGNITION, ASYNC_TIMEOUT_MS, DEFAULT_ASYNC_TIMEOUT_MS); }

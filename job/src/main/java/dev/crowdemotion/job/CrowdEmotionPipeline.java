@@ -39,9 +39,10 @@ import java.util.concurrent.TimeUnit;
  * Kinesis source (frames decoded, per-shard watermarks on capture time)
  *   -> FrameRouter (rejected records -> dead letters)
  *   -> FaceDetectionFunction (BlazeFace; frame markers + face crops)
- *   -> keyBy(stage) -> FaceBatcher (up to K crops of one window per mosaic)
- *   -> RekognitionEnrichment (async DetectFaces within the TPS budget: paced, retried, fair
- *      sampling under overload; unordered, bounded capacity and timeout)
+ *   -> keyBy(stage) -> FaceBatcher (up to K crops of one window per mosaic; admits calls at the
+ *      budget, fairly across stages; markers and sampled-out faces bypass the async step)
+ *   -> RekognitionEnrichment (async DetectFaces: paced to the TPS budget, retried;
+ *      unordered, bounded capacity and timeout)
  *   -> EnrichmentOutcomes (crops rejected for good -> dead letters)
  *   -> keyBy(stage) -> tumbling event-time window -> StageScoreAggregate + StageWindowResult
  *   -> DynamoDB sink (one item per stage and window)
@@ -103,16 +104,7 @@ public final class CrowdEmotionPipeline {
         SingleOutputStreamOperator<FaceCrop> crops = frames
                 .process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
 
-        SingleOutputStreamOperator<FaceBatch> batches = crops
-                .keyBy(FaceCrop::getStageId)
-                .process(new FaceBatcher(config.mosaicMaxFaces(), config.windowSizeMs()))
-                .name("batch faces").uid("face-batcher");
-
-        SingleOutputStreamOperator<FaceObservation> observations = AsyncDataStream.unorderedWait(batches,
-                        new RekognitionEnrichment(config), config.asyncTimeoutMs(), TimeUnit.MILLISECONDS,
-                        config.asyncCapacity(batches.getParallelism()))
-                .name("DetectFaces").uid("rekognition-enrichment")
-                .process(new EnrichmentOutcomes()).name("enrichment outcomes").uid("enrichment-outcomes");
+        SingleOutputStreamOperator<FaceObservation> observations = enrich(crops, config);
 
         SingleOutputStreamOperator<StageWindowScore> scores = observations
                 .keyBy(FaceObservation::getStageId)
@@ -128,6 +120,28 @@ public final class CrowdEmotionPipeline {
                 .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
                         observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
         return new Outputs(scores, deadLetters, observations);
+    }
+
+    /**
+     * The enrichment step on a stream of face crops and frame markers carrying timestamps and
+     * watermarks: batching and admission per stage ({@link FaceBatcher}), async DetectFaces
+     * ({@link RekognitionEnrichment}), and {@link EnrichmentOutcomes}. Frame markers and sampled-out
+     * faces go around the async operator. The result's side output {@link FrameRouter#DEAD_LETTERS}
+     * holds the crops Rekognition rejected for good.
+     */
+    public static SingleOutputStreamOperator<FaceObservation> enrich(DataStream<FaceCrop> crops,
+                                                                     CrowdEmotionConfig config) {
+        SingleOutputStreamOperator<FaceBatch> batches = crops
+                .keyBy(FaceCrop::getStageId)
+                .process(new FaceBatcher(config))
+                .name("batch and admit faces").uid("face-batcher");
+        return AsyncDataStream.unorderedWait(batches,
+                        new RekognitionEnrichment(config), config.asyncTimeoutMs(), TimeUnit.MILLISECONDS,
+                        config.asyncCapacity(batches.getParallelism()))
+                .name("DetectFaces").uid("rekognition-enrichment")
+                // frame markers and sampled-out faces never wait in the async operator's queue
+                .union(batches.getSideOutput(FaceBatcher.BYPASS))
+                .process(new EnrichmentOutcomes()).name("enrichment outcomes").uid("enrichment-outcomes");
     }
 
     /** Attaches the production sinks: DynamoDB for scores, the log for dead letters. */

@@ -248,6 +248,23 @@ public final class Images {
     }
 
     /**
+     * Resizes to exactly {@code width x height} pixels with bilinear interpolation, as a new
+     * {@code TYPE_3BYTE_BGR} image (alpha is dropped).
+     */
+    public static BufferedImage resize(BufferedImage image, int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(image, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /**
      * Encodes as baseline (non-progressive) JPEG at {@code quality} in (0, 1], set explicitly on
      * the ImageIO JPEG writer (1 = best; ImageIO's default would be 0.75). Images with alpha are
      * composited onto white first (JPEG has no alpha); grey images stay grey.

@@ -9,7 +9,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Passes every observation on to the windows (a rejected face still counts as detected and not
+ * Counts every face's outcome exactly once ({@code facesEnriched}, {@code facesUnenriched}: here,
+ * on the task thread, and not in the async operator, where a batch that timed out may still
+ * complete later), passes every observation on to the windows (a rejected face still counts as detected and not
  * enriched) and sends faces Rekognition rejected for good to the dead-letter side output
  * {@link FrameRouter#DEAD_LETTERS}, with the service's error code as the reason.
  */
@@ -17,14 +19,21 @@ public class EnrichmentOutcomes extends ProcessFunction<FaceObservation, FaceObs
     private static final long serialVersionUID = 1L;
 
     private transient Counter deadLetters;
+    private transient Counter enriched;
+    private transient Counter unenriched;
 
     @Override
     public void open(Configuration parameters) {
         deadLetters = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.DEAD_LETTERS);
+        enriched = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.FACES_ENRICHED);
+        unenriched = JobMetrics.group(getRuntimeContext()).counter(JobMetrics.FACES_UNENRICHED);
     }
 
     @Override
     public void processElement(FaceObservation o, Context ctx, Collector<FaceObservation> out) {
+        if (!o.isFrameMarker()) {
+            (o.isEnriched() ? enriched : unenriched).inc();
+        }
         if (o.isPermanentFailure()) {
             deadLetters.inc();
             ctx.output(FrameRouter.DEAD_LETTERS, new DeadLetter(DeadLetter.Step.ENRICHMENT, o.getFailureReason(),

@@ -5,9 +5,9 @@ import dev.crowdemotion.job.detection.FaceCrop;
 import java.util.List;
 
 /**
- * The unit of work of the enrichment step: a frame marker alone, or 1..K face crops of one
- * stage and one window that go to Rekognition together (one DetectFaces image: the crop itself,
- * or a mosaic of the crops). Flink POJO.
+ * The unit of work of the enrichment step: 1..K face crops of one stage and one window that go
+ * to Rekognition together, in one DetectFaces image (the crop itself, or a mosaic of the crops).
+ * Flink POJO.
  */
 public class FaceBatch {
     private String stageId;
@@ -16,7 +16,7 @@ public class FaceBatch {
     /** For Flink's POJO serializer. */
     public FaceBatch() {}
 
-    /** A batch of the given crops (or a single frame marker) of one stage. */
+    /** A batch of the given face crops (not frame markers) of one stage. */
     public static FaceBatch of(List<FaceCrop> crops) {
         FaceBatch b = new FaceBatch();
         b.crops = crops.toArray(new FaceCrop[0]);
@@ -24,23 +24,18 @@ public class FaceBatch {
         return b;
     }
 
-    /** Whether this is a frame marker passing through. */
-    public boolean isFrameMarker() {
-        return crops.length == 1 && crops[0].isFrameMarker();
-    }
-
     public String getStageId() { return stageId; }
     public void setStageId(String stageId) { this.stageId = stageId; }
     public FaceCrop[] getCrops() { return crops; }
     public void setCrops(FaceCrop[] crops) { this.crops = crops; }
 
-    /** Number of faces (0 for a frame marker). */
+    /** Number of faces. */
     public int faces() {
-        return isFrameMarker() ? 0 : crops.length;
+        return crops.length;
     }
 
     @Override
     public String toString() {
-        return isFrameMarker() ? "FaceBatch{" + crops[0] + "}" : "FaceBatch{" + stageId + ", " + crops.length + " faces}";
+        return "FaceBatch{" + stageId + ", " + crops.length + " faces}";
     }
 }

@@ -10,6 +10,7 @@ import dev.crowdemotion.scores.EmotionType;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -36,11 +37,12 @@ import java.util.concurrent.CompletableFuture;
  *   <li><b>Budget</b>: each parallel instance gets {@code max.tps / parallelism} calls per second;
  *       {@link DetectFacesCaller} paces every attempt to it and retries throttling, 5xx and timeouts
  *       with backoff and jitter.</li>
- *   <li><b>Overload</b>: before a call, a {@link FairShareSampler} (max-min fair across the stages
- *       of this instance, at the same rate) and the pacer's backlog ({@code max.queue.seconds})
- *       decide whether it is made. If not, its faces are counted as {@code SAMPLED_OUT}: the job
- *       keeps up with its input and its memory stays bounded, and each window reports faces
- *       detected and faces enriched, so coverage is visible.</li>
+ *   <li><b>Overload</b>: {@link FaceBatcher} admits batches at the budget, fairly across stages;
+ *       here, as a second valve, a batch is not sent when the calls already waiting for a permit
+ *       would take longer than {@code max.queue.seconds} (retries and lone re-sends of empty
+ *       mosaic tiles add calls): its faces are counted as {@code SAMPLED_OUT}. The job keeps up
+ *       with its input, its memory stays bounded, and each window reports faces detected and
+ *       faces enriched, so coverage is visible.</li>
  *   <li><b>Mosaic</b>: a {@link FaceBatch} of several crops is packed into one image
  *       ({@link MosaicPacker}); each returned FaceDetail is mapped back to its tile. A tile with no
  *       face is sent alone; with several, the face nearest the tile centre is used.</li>
@@ -48,26 +50,19 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  * Every face yields exactly one {@link FaceObservation}: enriched, unenriched with a reason
  * ({@code SAMPLED_OUT}, {@code NO_FACE_IN_CROP}, {@code NO_EMOTIONS}, {@code TIMEOUT}, the last
- * error code), or rejected for good (permanent error: also a dead letter). Frame markers pass
- * through without a call.
+ * error code), or rejected for good (permanent error: also a dead letter).
  */
 public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObservation> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RekognitionEnrichment.class);
-    /** A stage that sent no batch for this long no longer takes a share of the budget, ms. */
-    static final long ACTIVE_STAGE_WINDOW_MS = 30_000;
-
     private final CrowdEmotionConfig config;
     private transient RekognitionAsyncClient client;
     private transient DetectFacesCaller caller;
-    private transient FairShareSampler sampler;
     private transient MosaicPacker packer;
     private transient volatile boolean closing;
     private transient Counter images;
     private transient Counter errors;
     private transient Counter timeouts;
-    private transient Counter enriched;
-    private transient Counter unenriched;
     private transient Counter sampledOut;
     private transient Counter tilesEmpty;
     private transient Counter tilesCrowded;
@@ -82,32 +77,25 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
         double share = config.maxTps() / parallelism;
         MetricGroup m = JobMetrics.group(getRuntimeContext());
         client = RekognitionClients.create(config, Math.max(8, 2 * config.asyncCapacity(parallelism)));
+        // counters below are incremented from SDK, pacer and retry threads: thread-safe ones
         caller = new DetectFacesCaller(client, share, config.retryMaxAttempts(),
                 Duration.ofMillis(config.retryInitialBackoffMs()), Duration.ofMillis(config.retryMaxBackoffMs()),
-                new DetectFacesCaller.Metrics(m.counter(JobMetrics.REKOGNITION_CALLS),
-                        m.counter(JobMetrics.REKOGNITION_THROTTLES), m.counter(JobMetrics.REKOGNITION_RETRIES)));
-        sampler = new FairShareSampler(share, Math.max(1, share), ACTIVE_STAGE_WINDOW_MS);
+                new DetectFacesCaller.Metrics(counter(m, JobMetrics.REKOGNITION_CALLS),
+                        counter(m, JobMetrics.REKOGNITION_THROTTLES), counter(m, JobMetrics.REKOGNITION_RETRIES)));
         packer = new MosaicPacker(config.mosaicTilePx());
-        images = m.counter(JobMetrics.REKOGNITION_IMAGES);
-        errors = m.counter(JobMetrics.REKOGNITION_ERRORS);
-        timeouts = m.counter(JobMetrics.REKOGNITION_TIMEOUTS);
-        enriched = m.counter(JobMetrics.FACES_ENRICHED);
-        unenriched = m.counter(JobMetrics.FACES_UNENRICHED);
-        sampledOut = m.counter(JobMetrics.FACES_SAMPLED_OUT);
-        tilesEmpty = m.counter(JobMetrics.MOSAIC_TILES_EMPTY);
-        tilesCrowded = m.counter(JobMetrics.MOSAIC_TILES_CROWDED);
+        images = counter(m, JobMetrics.REKOGNITION_IMAGES);
+        errors = counter(m, JobMetrics.REKOGNITION_ERRORS);
+        timeouts = counter(m, JobMetrics.REKOGNITION_TIMEOUTS);
+        sampledOut = counter(m, JobMetrics.FACES_SAMPLED_OUT);
+        tilesEmpty = counter(m, JobMetrics.MOSAIC_TILES_EMPTY);
+        tilesCrowded = counter(m, JobMetrics.MOSAIC_TILES_CROWDED);
         m.gauge("rekognitionBacklog", caller::waiting);
     }
 
     @Override
     public void asyncInvoke(FaceBatch batch, ResultFuture<FaceObservation> result) {
-        if (batch.isFrameMarker()) {
-            result.complete(Collections.singleton(FaceObservation.frameMarker(batch.getCrops()[0])));
-            return;
-        }
         List<FaceCrop> crops = Arrays.asList(batch.getCrops());
-        if (caller.backlogSeconds() >= config.maxQueueSeconds()
-                || !sampler.tryAcquire(batch.getStageId(), System.currentTimeMillis())) {
+        if (caller.backlogSeconds() >= config.maxQueueSeconds()) {
             List<FaceObservation> out = new ArrayList<>(crops.size());
             for (FaceCrop c : crops) {
                 out.add(FaceObservation.unenriched(c, "SAMPLED_OUT"));
@@ -133,11 +121,12 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
         });
     }
 
-    private void complete(ResultFuture<FaceObservation> result, List<FaceObservation> out) {
-        for (FaceObservation o : out) {
-            (o.isEnriched() ? enriched : unenriched).inc();
-        }
+    private static void complete(ResultFuture<FaceObservation> result, List<FaceObservation> out) {
         result.complete(out);
+    }
+
+    private static Counter counter(MetricGroup group, String name) {
+        return group.counter(name, new ThreadSafeSimpleCounter());
     }
 
     private CompletableFuture<FaceObservation> single(FaceCrop crop) {
@@ -205,10 +194,6 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
 
     @Override
     public void timeout(FaceBatch batch, ResultFuture<FaceObservation> result) {
-        if (batch.isFrameMarker()) {
-            result.complete(Collections.singleton(FaceObservation.frameMarker(batch.getCrops()[0])));
-            return;
-        }
         timeouts.inc();
         List<FaceObservation> out = new ArrayList<>();
         for (FaceCrop c : batch.getCrops()) {
@@ -252,8 +237,11 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
                 : FaceObservation.unenriched(crop, reason);
     }
 
-    /** The FaceDetail whose BoundingBox centre (ratios) is nearest (0.5, 0.5), or null if none. */
-    static FaceDetail nearestToCentre(List<FaceDetail> faces) {
+    /**
+     * The FaceDetail whose BoundingBox centre (ratios of the image) is nearest the image centre
+     * (0.5, 0.5), ignoring faces without a complete box; null if none.
+     */
+    public static FaceDetail nearestToCentre(List<FaceDetail> faces) {
         FaceDetail best = null;
         double bestDistance = Double.MAX_VALUE;
         for (FaceDetail f : faces) {

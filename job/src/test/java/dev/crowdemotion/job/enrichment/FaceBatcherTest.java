@@ -1,5 +1,7 @@
 package dev.crowdemotion.job.enrichment;
 
+import dev.crowdemotion.config.ConfigKeys;
+import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.job.detection.FaceCrop;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -11,17 +13,50 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FaceBatcherTest {
     private static final long WINDOW = 10_000;
 
+    private static CrowdEmotionConfig config(int k, double maxTps) {
+        Properties src = new Properties();
+        src.setProperty(ConfigKeys.STREAM_ARN, "arn:aws:kinesis:us-east-1:000000000000:stream/frames");
+        Properties rek = new Properties();
+        rek.setProperty(ConfigKeys.MOSAIC_MAX_FACES, Integer.toString(k));
+        rek.setProperty(ConfigKeys.MAX_TPS, Double.toString(maxTps));
+        Properties agg = new Properties();
+        agg.setProperty(ConfigKeys.WINDOW_SIZE_MS, Long.toString(WINDOW));
+        return new CrowdEmotionConfig(Map.of(ConfigKeys.GROUP_FRAME_SOURCE, src, ConfigKeys.GROUP_REKOGNITION, rek,
+                ConfigKeys.GROUP_AGGREGATION, agg));
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, FaceCrop, FaceBatch> harness(int k) throws Exception {
+        return harness(config(k, 1_000));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, FaceCrop, FaceBatch> harness(CrowdEmotionConfig c)
+            throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, FaceCrop, FaceBatch> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new FaceBatcher(k, WINDOW)), FaceCrop::getStageId, Types.STRING);
+                new KeyedProcessOperator<>(new FaceBatcher(c)), FaceCrop::getStageId, Types.STRING);
         h.open();
         return h;
+    }
+
+    /** What went to the bypass side output: "stage@timestamp:M" for markers, ":S<index>" for sampled-out faces. */
+    private static List<String> bypass(KeyedOneInputStreamOperatorTestHarness<String, FaceCrop, FaceBatch> h) {
+        List<String> out = new ArrayList<>();
+        if (h.getSideOutput(FaceBatcher.BYPASS) == null) {
+            return out;
+        }
+        for (StreamRecord<FaceObservation> r : h.getSideOutput(FaceBatcher.BYPASS)) {
+            FaceObservation o = r.getValue();
+            assertThat(o.isFrameMarker() || "SAMPLED_OUT".equals(o.getFailureReason())).isTrue();
+            out.add(o.getStageId() + "@" + r.getTimestamp() + ":" + (o.isFrameMarker() ? "M" : "S" + o.getFaceIndex()));
+        }
+        return out;
     }
 
     private static FaceCrop face(String stage, long t, int index) {
@@ -69,7 +104,7 @@ class FaceBatcherTest {
     }
 
     @Test
-    void neverMixesWindowsOrStagesAndPassesFrameMarkersThrough() throws Exception {
+    void neverMixesWindowsOrStagesAndSendsFrameMarkersAroundTheCalls() throws Exception {
         try (var h = harness(4)) {
             add(h, face("pop", 9_500, 0));
             add(h, FaceCrop.frameMarker("pop", "pop-cam-1", 10_200, 10, 2));
@@ -77,9 +112,25 @@ class FaceBatcherTest {
             add(h, face("jazz", 9_700, 2));
             h.processWatermark(new Watermark(19_999));
             List<String> out = output(h);
-            assertThat(out.get(0)).isEqualTo("pop@10200:M");
-            assertThat(out.subList(1, 4)).containsExactlyInAnyOrder("pop@9999:0", "jazz@9999:2", "pop@19999:1");
-            assertThat(out.get(4)).isEqualTo("W19999");
+            assertThat(out.subList(0, 3)).containsExactlyInAnyOrder("pop@9999:0", "jazz@9999:2", "pop@19999:1");
+            assertThat(out.get(3)).isEqualTo("W19999");
+            assertThat(bypass(h)).containsExactly("pop@10200:M");
+        }
+    }
+
+    @Test
+    void beyondTheBudgetFacesAreSampledOutNotQueued() throws Exception {
+        // 1 call/s with a 2 s burst, one call per face: of 6 faces arriving at once, the burst's
+        // worth is sent (the stage's first token plus the shared bucket), the rest sampled out
+        try (var h = harness(config(1, 1))) {
+            for (int i = 0; i < 6; i++) {
+                add(h, face("pop", 1_000, i));
+            }
+            List<String> sent = output(h);
+            List<String> sampled = bypass(h);
+            assertThat(sent.size() + sampled.size()).isEqualTo(6);
+            assertThat(sent).hasSizeBetween(2, 3).allMatch(s -> s.startsWith("pop@1000:"));
+            assertThat(sampled).allMatch(s -> s.startsWith("pop@1000:S"));
         }
     }
 
@@ -101,7 +152,7 @@ class FaceBatcherTest {
             snapshot = h.snapshot(1, 2_500);
         }
         KeyedOneInputStreamOperatorTestHarness<String, FaceCrop, FaceBatch> restored =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FaceBatcher(5, WINDOW)),
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FaceBatcher(config(5, 1_000))),
                         FaceCrop::getStageId, Types.STRING);
         restored.initializeState(snapshot);
         restored.open();

@@ -329,16 +329,7 @@ public final class MosaicPacker implements Serializable {
         while (w >= 2 * targetWidth && h >= 2 * targetHeight) {
             w = Math.max(1, w / 2);
             h = Math.max(1, h / 2);
-            BufferedImage half = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-            Graphics2D g = half.createGraphics();
-            try {
-                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-                g.drawImage(current, 0, 0, w, h, null);
-            } finally {
-                g.dispose();
-            }
-            current = half;
+            current = Images.resize(current, w, h);
         }
         return current;
     }

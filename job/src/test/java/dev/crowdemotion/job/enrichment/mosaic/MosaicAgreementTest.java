@@ -1,5 +1,6 @@
 package dev.crowdemotion.job.enrichment.mosaic;
 
+import dev.crowdemotion.job.enrichment.RekognitionEnrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crowdemotion.job.enrichment.mosaic.MosaicFixtures.Crop;
@@ -77,7 +78,7 @@ class MosaicAgreementTest {
         }
         single = new ArrayList<>();
         for (CompletableFuture<DetectFacesResponse> f : calls) {
-            single.add(nearestToCentre(f.join().faceDetails()));
+            single.add(RekognitionEnrichment.nearestToCentre(f.join().faceDetails()));
         }
     }
 
@@ -262,22 +263,6 @@ class MosaicAgreementTest {
                 .build());
     }
 
-    /** As the job's single mode: the face whose box centre is nearest the image centre, or null. */
-    static FaceDetail nearestToCentre(List<FaceDetail> faces) {
-        FaceDetail best = null;
-        double bestDistance = Double.MAX_VALUE;
-        for (FaceDetail f : faces) {
-            BoundingBox b = f.boundingBox();
-            double dx = b.left() + b.width() / 2 - 0.5;
-            double dy = b.top() + b.height() / 2 - 0.5;
-            double d = dx * dx + dy * dy;
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = f;
-            }
-        }
-        return best;
-    }
 
     /** The emotion type with the highest Confidence. */
     static String dominant(FaceDetail f) {
