@@ -3,7 +3,6 @@ package dev.crowdemotion.job.enrichment;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -58,10 +57,13 @@ public final class RekognitionErrors {
             }
             return e.statusCode() >= 500 ? Kind.SERVER : Kind.PERMANENT;
         }
-        if (t instanceof ApiCallAttemptTimeoutException || t instanceof ApiCallTimeoutException
-                || t instanceof TimeoutException || t instanceof IOException
-                || t instanceof SdkClientException && t.getCause() instanceof IOException) {
-            return Kind.TIMEOUT;
+        // the SDK may wrap a timeout or I/O failure several levels deep, e.g. SdkClientException ->
+        // FutureCancelledException -> ApiCallAttemptTimeoutException
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ApiCallAttemptTimeoutException || c instanceof ApiCallTimeoutException
+                    || c instanceof TimeoutException || c instanceof IOException) {
+                return Kind.TIMEOUT;
+            }
         }
         return Kind.PERMANENT;
     }

@@ -52,6 +52,10 @@ class RekognitionErrorsTest {
         assertThat(RekognitionErrors.reason(new CompletionException(attemptTimeout))).isEqualTo("TIMEOUT");
         assertThat(RekognitionErrors.isRetryable(SdkClientException.create("reset", new IOException("Connection reset"))))
                 .isTrue();
+        // as the Netty client reports an attempt timeout after retries: three levels deep
+        Throwable deep = SdkClientException.create("Unable to execute HTTP request",
+                new RuntimeException("cancelled", ApiCallAttemptTimeoutException.create(500)));
+        assertThat(RekognitionErrors.classify(new CompletionException(deep))).isEqualTo(TIMEOUT);
         assertThat(RekognitionErrors.classify(SdkClientException.create("client closed"))).isEqualTo(PERMANENT);
         assertThat(RekognitionErrors.reason(SdkClientException.create("client closed"))).isEqualTo("CLIENT_ERROR");
     }
