@@ -235,16 +235,8 @@ public final class Images {
         }
         boolean alpha = image.getColorModel().hasAlpha();
         BufferedImage src = alpha ? image : toRgb(image);
-        BufferedImage out = new BufferedImage(nw, nh, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.drawImage(src, 0, 0, nw, nh, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
+        return draw(src, nw, nh, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_3BYTE_BGR,
+                RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     }
 
     /**
@@ -252,12 +244,17 @@ public final class Images {
      * {@code TYPE_3BYTE_BGR} image (alpha is dropped).
      */
     public static BufferedImage resize(BufferedImage image, int width, int height) {
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        return draw(image, width, height, BufferedImage.TYPE_3BYTE_BGR, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    }
+
+    /** Draws {@code src} scaled to {@code width x height} into a new image of {@code type}. */
+    private static BufferedImage draw(BufferedImage src, int width, int height, int type, Object interpolation) {
+        BufferedImage out = new BufferedImage(width, height, type);
         Graphics2D g = out.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.drawImage(image, 0, 0, width, height, null);
+            g.drawImage(src, 0, 0, width, height, null);
         } finally {
             g.dispose();
         }

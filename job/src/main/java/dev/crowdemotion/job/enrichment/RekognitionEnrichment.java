@@ -101,7 +101,7 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
                 out.add(FaceObservation.unenriched(c, "SAMPLED_OUT"));
             }
             sampledOut.inc(out.size());
-            complete(result, out);
+            result.complete(out);
             return;
         }
         CompletableFuture<List<FaceObservation>> work = crops.size() == 1
@@ -114,15 +114,11 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
                 for (FaceCrop c : crops) {
                     failed.add(FaceObservation.unenriched(c, "INTERNAL_ERROR"));
                 }
-                complete(result, failed);
+                result.complete(failed);
             } else {
-                complete(result, out);
+                result.complete(out);
             }
         });
-    }
-
-    private static void complete(ResultFuture<FaceObservation> result, List<FaceObservation> out) {
-        result.complete(out);
     }
 
     private static Counter counter(MetricGroup group, String name) {
@@ -199,7 +195,7 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
         for (FaceCrop c : batch.getCrops()) {
             out.add(FaceObservation.unenriched(c, "TIMEOUT"));
         }
-        complete(result, out);
+        result.complete(out);
     }
 
     /** Builds the observation from a DetectFaces response for a single-face crop. */
