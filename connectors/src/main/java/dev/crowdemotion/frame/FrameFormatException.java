@@ -26,7 +26,12 @@ public class FrameFormatException extends Exception {
         /** Record larger than the Kinesis record limit. */
         TOO_LARGE,
         /** Record type this reader does not process. */
-        UNSUPPORTED_RECORD_TYPE
+        UNSUPPORTED_RECORD_TYPE,
+        /**
+         * A face record whose frame size, face count, face index or box is inconsistent (e.g. the
+         * box does not overlap the frame, or the index is not below the face count).
+         */
+        BAD_FACE
     }
 
     private final Reason reason;

@@ -2,6 +2,7 @@ package dev.crowdemotion.kinesis;
 
 import dev.crowdemotion.deadletter.DeadLetter;
 import dev.crowdemotion.frame.FrameCodec;
+import dev.crowdemotion.frame.FrameRecord;
 import dev.crowdemotion.frame.FrameFormatException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kinesis.source.serialization.KinesisDeserializationSchema;
@@ -32,7 +33,8 @@ public class FrameRecordDeserializer implements KinesisDeserializationSchema<Ing
      */
     public static IngestedRecord decode(byte[] data, String shardId, String sequenceNumber) {
         try {
-            return IngestedRecord.of(FrameCodec.decode(data));
+            FrameRecord decoded = FrameCodec.decodeRecord(data);
+            return decoded.frame() != null ? IngestedRecord.of(decoded.frame()) : IngestedRecord.of(decoded.face());
         } catch (FrameFormatException e) {
             return IngestedRecord.rejected(new DeadLetter(DeadLetter.Step.INGEST, e.reason().name(), e.getMessage())
                     .withSourcePosition(shardId, sequenceNumber)
