@@ -64,7 +64,7 @@ class FrameCodecTest {
         assertReason(withHeader(header("c", "s", "image/jpeg"), new byte[0]), Reason.EMPTY_IMAGE);
         assertReason(withHeader(header("c", "s", "image/jpeg"), "GIF89a...".getBytes(StandardCharsets.US_ASCII)),
                 Reason.BAD_MEDIA_TYPE);
-        assertReason(withHeader(header("c", "s", "image/jpeg").replace("frame", "face"), JPEG),
+        assertReason(withHeader(header("c", "s", "image/jpeg").replace("frame", "video-clip"), JPEG),
                 Reason.UNSUPPORTED_RECORD_TYPE);
     }
 
