@@ -23,7 +23,12 @@ public final class ConfigKeys {
 
     /** Group: face detection and cropping. */
     public static final String GROUP_DETECTION = "Detection";
-    /** Face detector: {@code embedded} (DJL/ONNX Runtime BlazeFace in the job). */
+    /**
+     * Where faces are detected ({@link DetectorMode}): {@code embedded} (BlazeFace through
+     * DJL/ONNX Runtime in the job), {@code sagemaker} (async calls to the endpoint of the
+     * {@code SageMaker} group, per frame) or {@code edge} (the cameras detect faces and send face
+     * records; the job loads no detector). Face records are used in every mode.
+     */
     public static final String DETECTOR = "detector";
     public static final String DEFAULT_DETECTOR = "embedded";
     /** Minimum BlazeFace score, 0..1, for a detection to count as a face. */
@@ -41,6 +46,29 @@ public final class ConfigKeys {
     /** JPEG quality of the face crops sent to Rekognition, 0..1. */
     public static final String CROP_JPEG_QUALITY = "crop.jpeg.quality";
     public static final double DEFAULT_CROP_JPEG_QUALITY = 0.9;
+
+    /**
+     * Group: face detection on an Amazon SageMaker endpoint ({@code Detection.detector=sagemaker}),
+     * called per frame through Flink async I/O with the same pacing and retries as Rekognition.
+     * Also takes {@code aws.region} and {@code aws.endpoint}.
+     */
+    public static final String GROUP_SAGEMAKER = "SageMaker";
+    /** Name of the SageMaker endpoint serving the model server ({@code model-server}). Required in sagemaker mode. */
+    public static final String ENDPOINT_NAME = "endpoint.name";
+    /** InvokeEndpoint calls per second for the whole job, split over the operator's parallel instances. */
+    public static final String SAGEMAKER_MAX_TPS = "max.tps";
+    public static final double DEFAULT_SAGEMAKER_MAX_TPS = 20;
+    /** Expected InvokeEndpoint latency, ms; sizes the default async capacity. */
+    public static final long DEFAULT_SAGEMAKER_EXPECTED_LATENCY_MS = 250;
+    /**
+     * Timeout of one InvokeEndpoint attempt, ms (key {@code call.timeout.ms}); the other keys of
+     * the group are those of {@code Rekognition}: {@code expected.latency.ms},
+     * {@code async.capacity} (default {@code ceil(tpsShare x (1 s + 2 x expectedLatency)) + 2};
+     * when full, the operator back-pressures the source: frames are never sampled out),
+     * {@code async.timeout.ms}, {@code retry.max.attempts}, {@code retry.initial.backoff.ms},
+     * {@code retry.max.backoff.ms}.
+     */
+    public static final long DEFAULT_SAGEMAKER_CALL_TIMEOUT_MS = 5_000;
 
     /** Group: Amazon Rekognition DetectFaces enrichment. */
     public static final String GROUP_REKOGNITION = "Rekognition";

@@ -37,9 +37,13 @@ public final class CrowdEmotionConfig implements Serializable {
             throw new IllegalArgumentException(GROUP_FRAME_SOURCE + "." + INITIAL_POSITION
                     + " must be LATEST or TRIM_HORIZON, not " + pos);
         }
-        if (!DEFAULT_DETECTOR.equals(detector())) {
-            throw new IllegalArgumentException(GROUP_DETECTION + "." + DETECTOR
-                    + " must be 'embedded', not '" + detector() + "'");
+        if (detectorMode() == DetectorMode.SAGEMAKER) {
+            require(GROUP_SAGEMAKER, ENDPOINT_NAME);
+            if (sageMakerMaxTps() <= 0 || sageMakerCallTimeoutMs() <= 0 || sageMakerAsyncTimeoutMs() <= 0
+                    || sageMakerRetryMaxAttempts() < 1) {
+                throw new IllegalArgumentException(GROUP_SAGEMAKER
+                        + ": max.tps, async.timeout.ms and call.timeout.ms must be > 0, retry.max.attempts >= 1");
+            }
         }
         if (windowSizeMs() <= 0) {
             throw new IllegalArgumentException(GROUP_AGGREGATION + "." + WINDOW_SIZE_MS + " must be > 0");
@@ -67,11 +71,44 @@ public final class CrowdEmotionConfig implements Serializable {
     public String streamArn() { return get(GROUP_FRAME_SOURCE, STREAM_ARN, null); }
     public String initialPosition() { return get(GROUP_FRAME_SOURCE, INITIAL_POSITION, DEFAULT_INITIAL_POSITION); }
 
-    public String detector() { return get(GROUP_DETECTION, DETECTOR, DEFAULT_DETECTOR); }
+    /**
+     * Where faces are detected.
+     *
+     * @throws IllegalArgumentException if {@code Detection.detector} is not a {@link DetectorMode}
+     */
+    public DetectorMode detectorMode() { return DetectorMode.parse(get(GROUP_DETECTION, DETECTOR, DEFAULT_DETECTOR)); }
     public double minScore() { return getDouble(GROUP_DETECTION, MIN_SCORE, DEFAULT_MIN_SCORE); }
     public double cropMargin() { return getDouble(GROUP_DETECTION, CROP_MARGIN, DEFAULT_CROP_MARGIN); }
     public int cropMinSidePx() { return (int) getLong(GROUP_DETECTION, CROP_MIN_SIDE_PX, DEFAULT_CROP_MIN_SIDE_PX); }
     public double cropJpegQuality() { return getDouble(GROUP_DETECTION, CROP_JPEG_QUALITY, DEFAULT_CROP_JPEG_QUALITY); }
+
+    /** SageMaker endpoint name ({@code SageMaker.endpoint.name}). */
+    public String sageMakerEndpointName() { return get(GROUP_SAGEMAKER, ENDPOINT_NAME, null); }
+    /** The whole job's InvokeEndpoint budget, calls per second. */
+    public double sageMakerMaxTps() { return getDouble(GROUP_SAGEMAKER, SAGEMAKER_MAX_TPS, DEFAULT_SAGEMAKER_MAX_TPS); }
+    public long sageMakerExpectedLatencyMs() {
+        return getLong(GROUP_SAGEMAKER, EXPECTED_LATENCY_MS, DEFAULT_SAGEMAKER_EXPECTED_LATENCY_MS);
+    }
+    /**
+     * Frames in flight per parallel instance of the SageMaker detection operator: the configured
+     * {@code async.capacity}, else {@code ceil(tpsShare x (1 s + 2 x expectedLatency)) + 2}
+     * (Little's law over the pacer's one second of burst and the calls in flight).
+     */
+    public int sageMakerAsyncCapacity(int parallelism) {
+        long configured = getLong(GROUP_SAGEMAKER, ASYNC_CAPACITY, 0);
+        if (configured > 0) {
+            return (int) configured;
+        }
+        double share = sageMakerMaxTps() / Math.max(1, parallelism);
+        return (int) Math.ceil(share * (1 + 2 * sageMakerExpectedLatencyMs() / 1000.0)) + 2;
+    }
+    public long sageMakerAsyncTimeoutMs() { return getLong(GROUP_SAGEMAKER, ASYNC_TIMEOUT_MS, DEFAULT_ASYNC_TIMEOUT_MS); }
+    public long sageMakerCallTimeoutMs() { return getLong(GROUP_SAGEMAKER, CALL_TIMEOUT_MS, DEFAULT_SAGEMAKER_CALL_TIMEOUT_MS); }
+    public int sageMakerRetryMaxAttempts() { return (int) getLong(GROUP_SAGEMAKER, RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS); }
+    public long sageMakerRetryInitialBackoffMs() {
+        return getLong(GROUP_SAGEMAKER, RETRY_INITIAL_BACKOFF_MS, DEFAULT_RETRY_INITIAL_BACKOFF_MS);
+    }
+    public long sageMakerRetryMaxBackoffMs() { return getLong(GROUP_SAGEMAKER, RETRY_MAX_BACKOFF_MS, DEFAULT_RETRY_MAX_BACKOFF_MS); }
 
     /** The whole job's DetectFaces budget, calls per second. */
     public double maxTps() { return getDouble(GROUP_REKOGNITION, MAX_TPS, DEFAULT_MAX_TPS); }

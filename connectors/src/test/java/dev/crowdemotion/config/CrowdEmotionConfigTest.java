@@ -35,7 +35,7 @@ class CrowdEmotionConfigTest {
             p = p.getParent();
         }
         CrowdEmotionConfig c = new CrowdEmotionConfig(ApplicationProperties.fromFile(p.resolve("config/local.json").toString()));
-        assertThat(c.detector()).isEqualTo("embedded");
+        assertThat(c.detectorMode()).isEqualTo(DetectorMode.EMBEDDED);
     }
 
     @Test
@@ -48,5 +48,32 @@ class CrowdEmotionConfigTest {
         agg.setProperty("window.size.ms", "ten seconds");
         assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of("FrameSource", src, "Aggregation", agg)))
                 .hasMessageContaining("Aggregation.window.size.ms");
+    }
+
+    @Test
+    void detectorModesAndTheSageMakerGroup() {
+        Properties src = new Properties();
+        src.setProperty("stream.arn", "arn:x");
+        Properties det = new Properties();
+        assertThat(new CrowdEmotionConfig(Map.of("FrameSource", src)).detectorMode()).isEqualTo(DetectorMode.EMBEDDED);
+        det.setProperty("detector", "Edge");
+        assertThat(new CrowdEmotionConfig(Map.of("FrameSource", src, "Detection", det)).detectorMode())
+                .isEqualTo(DetectorMode.EDGE);
+        det.setProperty("detector", "cloud");
+        assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of("FrameSource", src, "Detection", det)))
+                .hasMessageContaining("Detection.detector must be embedded, sagemaker or edge, not 'cloud'");
+        det.setProperty("detector", "sagemaker");
+        assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of("FrameSource", src, "Detection", det)))
+                .hasMessageContaining("SageMaker.endpoint.name");
+        Properties sm = new Properties();
+        sm.setProperty("endpoint.name", "crowd-emotion-blazeface");
+        sm.setProperty("max.tps", "8");
+        CrowdEmotionConfig c = new CrowdEmotionConfig(Map.of("FrameSource", src, "Detection", det, "SageMaker", sm));
+        assertThat(c.sageMakerEndpointName()).isEqualTo("crowd-emotion-blazeface");
+        // ceil(8 / 2 x (1 s + 2 x 0.25 s)) + 2 = 8 frames in flight per instance at parallelism 2
+        assertThat(c.sageMakerAsyncCapacity(2)).isEqualTo(8);
+        sm.setProperty("max.tps", "0");
+        assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of("FrameSource", src, "Detection", det, "SageMaker", sm)))
+                .hasMessageContaining("SageMaker: max.tps");
     }
 }

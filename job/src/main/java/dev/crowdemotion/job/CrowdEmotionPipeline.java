@@ -7,7 +7,10 @@ import dev.crowdemotion.job.aggregation.LateObservations;
 import dev.crowdemotion.job.aggregation.StageScoreAggregate;
 import dev.crowdemotion.job.aggregation.StageWindowResult;
 import dev.crowdemotion.job.detection.FaceCrop;
+import dev.crowdemotion.job.detection.DetectedFrameCropping;
+import dev.crowdemotion.job.detection.EdgeFaceIntake;
 import dev.crowdemotion.job.detection.FaceDetectionFunction;
+import dev.crowdemotion.job.detection.SageMakerDetection;
 import dev.crowdemotion.job.enrichment.EnrichmentOutcomes;
 import dev.crowdemotion.job.enrichment.FaceBatch;
 import dev.crowdemotion.job.enrichment.FaceBatcher;
@@ -36,9 +39,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The job's dataflow:
  * <pre>
- * Kinesis source (frames decoded, per-shard watermarks on capture time)
- *   -> FrameRouter (rejected records -> dead letters)
- *   -> FaceDetectionFunction (BlazeFace; frame markers + face crops)
+ * Kinesis source (records decoded, per-shard watermarks on capture time)
+ *   -> FrameRouter (rejected records -> dead letters; face records from edge cameras -> EdgeFaceIntake)
+ *   -> detection by Detection.detector: FaceDetectionFunction (embedded BlazeFace), or
+ *      SageMakerDetection (async InvokeEndpoint) -> DetectedFrameCropping, or none (edge);
+ *      frame markers + face crops, unioned with the edge cameras' crops
  *   -> keyBy(stage) -> FaceBatcher (up to K crops of one window per mosaic; admits calls at the
  *      budget, fairly across stages; markers and sampled-out faces bypass the async step)
  *   -> RekognitionEnrichment (async DetectFaces: paced to the TPS budget, retried;
@@ -81,8 +86,7 @@ public final class CrowdEmotionPipeline {
     public static WatermarkStrategy<IngestedRecord> watermarks(CrowdEmotionConfig config) {
         return WatermarkStrategy
                 .<IngestedRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.maxOutOfOrdernessMs()))
-                .withTimestampAssigner((r, kinesisArrival) ->
-                        r.isFrame() ? r.getFrame().getCaptureTimeMs() : Long.MIN_VALUE)
+                .withTimestampAssigner((r, kinesisArrival) -> r.eventTimeMs())
                 .withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
@@ -99,10 +103,12 @@ public final class CrowdEmotionPipeline {
      */
     public static Outputs build(DataStream<IngestedRecord> records, CrowdEmotionConfig config) {
         SingleOutputStreamOperator<CameraFrame> frames = records
-                .process(new FrameRouter()).name("route").uid("frame-router");
+                .process(new FrameRouter(config.detectorMode())).name("route").uid("frame-router");
 
-        SingleOutputStreamOperator<FaceCrop> crops = frames
-                .process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
+        SingleOutputStreamOperator<FaceCrop> edgeCrops = frames.getSideOutput(FrameRouter.EDGE_FACES)
+                .process(new EdgeFaceIntake(config)).name("edge faces").uid("edge-face-intake");
+        SingleOutputStreamOperator<FaceCrop> detected = detect(frames, config);
+        DataStream<FaceCrop> crops = detected == null ? edgeCrops : detected.union(edgeCrops);
 
         SingleOutputStreamOperator<FaceObservation> observations = enrich(crops, config);
 
@@ -117,9 +123,35 @@ public final class CrowdEmotionPipeline {
                 .map(new LateObservations()).name("late records").uid("late-records");
 
         DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
-                .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
+                .union(edgeCrops.getSideOutput(FrameRouter.DEAD_LETTERS),
                         observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
+        if (detected != null) {
+            deadLetters = deadLetters.union(detected.getSideOutput(FrameRouter.DEAD_LETTERS));
+        }
         return new Outputs(scores, deadLetters, observations);
+    }
+
+    /**
+     * Face detection on whole frames, by {@code Detection.detector}: {@link FaceDetectionFunction}
+     * (embedded), or {@link SageMakerDetection} (async, unordered, bounded capacity and timeout)
+     * followed by {@link DetectedFrameCropping}; {@code null} in edge mode (no detector). The
+     * result's side output {@link FrameRouter#DEAD_LETTERS} holds the frames detection rejected.
+     */
+    static SingleOutputStreamOperator<FaceCrop> detect(DataStream<CameraFrame> frames, CrowdEmotionConfig config) {
+        switch (config.detectorMode()) {
+            case EMBEDDED:
+                return frames.process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
+            case SAGEMAKER:
+                return AsyncDataStream.unorderedWait(frames, new SageMakerDetection(config),
+                                config.sageMakerAsyncTimeoutMs(), TimeUnit.MILLISECONDS,
+                                config.sageMakerAsyncCapacity(frames.getParallelism()))
+                        .name("SageMaker InvokeEndpoint").uid("sagemaker-detection")
+                        .process(new DetectedFrameCropping(config)).name("crop faces").uid("sagemaker-face-crops");
+            case EDGE:
+                return null;
+            default:
+                throw new IllegalStateException("unknown detector " + config.detectorMode());
+        }
     }
 
     /**

@@ -16,6 +16,18 @@ public final class JobMetrics {
     public static final String FRAMES_DECODED = "framesDecoded";
     public static final String DEAD_LETTERS = "deadLetters";
     public static final String FACES_DETECTED = "facesDetected";
+    /** Frames reported by edge cameras (face 0 or no-face records). */
+    public static final String EDGE_FRAMES = "edgeFrames";
+    /** Edge crops below the minimum side that the job enlarged and re-encoded. */
+    public static final String EDGE_CROPS_RESCALED = "edgeCropsRescaled";
+    /** InvokeEndpoint requests sent (every attempt, retries included). */
+    public static final String SAGEMAKER_CALLS = "sagemakerCalls";
+    /** InvokeEndpoint attempts answered with a throttling error. */
+    public static final String SAGEMAKER_THROTTLES = "sagemakerThrottles";
+    /** InvokeEndpoint attempts that were retries. */
+    public static final String SAGEMAKER_RETRIES = "sagemakerRetries";
+    /** Frames whose detection failed for good (after retries, permanent errors, timeouts, bad responses). */
+    public static final String SAGEMAKER_ERRORS = "sagemakerErrors";
     /** DetectFaces requests sent (every attempt, retries included). */
     public static final String REKOGNITION_CALLS = "rekognitionCalls";
     /** DetectFaces responses received: the images Rekognition bills. */

@@ -21,9 +21,10 @@ import java.util.List;
 /**
  * Embedded face detection: decodes each frame, runs BlazeFace (back camera, 256x256, through
  * DJL's OnnxRuntime engine; see the vision module) and emits one {@link FaceCrop#frameMarker
- * frame marker} followed by one JPEG {@link FaceCrop} per face, cropped from the full-resolution
- * frame with the configured margin and upscaled to the configured minimum side (Rekognition
- * rejects images under 80 px). The model is loaded once per parallel instance in {@link #open}.
+ * frame marker} followed by one JPEG {@link FaceCrop} per face ({@link FrameCrops}: cropped from
+ * the full-resolution frame with the configured margin, upscaled to the configured minimum side,
+ * since Rekognition rejects images under 80 px). The model is loaded once per parallel instance
+ * in {@link #open}.
  *
  * <p>Frames whose image does not decode go to {@link FrameRouter#DEAD_LETTERS} with reason
  * {@code IMAGE_UNDECODABLE}.
@@ -32,9 +33,7 @@ public class FaceDetectionFunction extends ProcessFunction<CameraFrame, FaceCrop
     private static final long serialVersionUID = 1L;
 
     private final float minScore;
-    private final float margin;
-    private final int minSidePx;
-    private final float jpegQuality;
+    private final FrameCrops frameCrops;
 
     private transient BlazeFaceDetector detector;
     private transient Counter framesDecoded;
@@ -44,9 +43,7 @@ public class FaceDetectionFunction extends ProcessFunction<CameraFrame, FaceCrop
     /** Takes thresholds and crop settings from the {@code Detection} property group. */
     public FaceDetectionFunction(CrowdEmotionConfig config) {
         this.minScore = (float) config.minScore();
-        this.margin = (float) config.cropMargin();
-        this.minSidePx = config.cropMinSidePx();
-        this.jpegQuality = (float) config.cropJpegQuality();
+        this.frameCrops = new FrameCrops(config);
     }
 
     @Override
@@ -73,22 +70,7 @@ public class FaceDetectionFunction extends ProcessFunction<CameraFrame, FaceCrop
         framesDecoded.inc();
         List<FaceBox> faces = detector.detect(image);
         facesDetected.inc(faces.size());
-        out.collect(FaceCrop.frameMarker(frame.getStageId(), frame.getCameraId(), frame.getCaptureTimeMs(),
-                frame.getSequenceNumber(), faces.size()));
-        float w = image.getWidth();
-        float h = image.getHeight();
-        for (int i = 0; i < faces.size(); i++) {
-            FaceBox box = faces.get(i);
-            BufferedImage crop = Images.scaleToMinSide(Images.crop(image, box, margin), minSidePx);
-            out.collect(FaceCrop.face(frame.getStageId(), frame.getCameraId(), frame.getCaptureTimeMs(),
-                    frame.getSequenceNumber(), faces.size(), i,
-                    clamp01(box.x() / w), clamp01(box.y() / h), clamp01(box.width() / w), clamp01(box.height() / h),
-                    box.score(), Images.encodeJpeg(crop, jpegQuality)));
-        }
-    }
-
-    private static float clamp01(float v) {
-        return Math.max(0f, Math.min(1f, v));
+        frameCrops.emit(frame, image, faces, out);
     }
 
     @Override

@@ -1,5 +1,11 @@
 package dev.crowdemotion.job.enrichment;
 
+import software.amazon.awssdk.services.rekognition.model.Image;
+import software.amazon.awssdk.services.rekognition.model.DetectFacesRequest;
+import software.amazon.awssdk.services.rekognition.model.Attribute;
+import software.amazon.awssdk.core.SdkBytes;
+import dev.crowdemotion.job.calls.ServiceErrors;
+import dev.crowdemotion.job.calls.PacedCaller;
 import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.job.JobMetrics;
 import dev.crowdemotion.job.detection.FaceCrop;
@@ -35,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li><b>Budget</b>: each parallel instance gets {@code max.tps / parallelism} calls per second;
- *       {@link DetectFacesCaller} paces every attempt to it and retries throttling, 5xx and timeouts
+ *       {@link PacedCaller} paces every attempt to it and retries throttling, 5xx and timeouts
  *       with backoff and jitter.</li>
  *   <li><b>Overload</b>: {@link FaceBatcher} admits batches at the budget, fairly across stages;
  *       here, as a second valve, a batch is not sent when the calls already waiting for a permit
@@ -57,7 +63,7 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
     private static final Logger LOG = LoggerFactory.getLogger(RekognitionEnrichment.class);
     private final CrowdEmotionConfig config;
     private transient RekognitionAsyncClient client;
-    private transient DetectFacesCaller caller;
+    private transient PacedCaller<DetectFacesResponse> caller;
     private transient MosaicPacker packer;
     private transient volatile boolean closing;
     private transient Counter images;
@@ -78,9 +84,9 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
         MetricGroup m = JobMetrics.group(getRuntimeContext());
         client = RekognitionClients.create(config, Math.max(8, 2 * config.asyncCapacity(parallelism)));
         // counters below are incremented from SDK, pacer and retry threads: thread-safe ones
-        caller = new DetectFacesCaller(client, share, config.retryMaxAttempts(),
+        caller = new PacedCaller<>("rekognition", share, config.retryMaxAttempts(),
                 Duration.ofMillis(config.retryInitialBackoffMs()), Duration.ofMillis(config.retryMaxBackoffMs()),
-                new DetectFacesCaller.Metrics(counter(m, JobMetrics.REKOGNITION_CALLS),
+                new PacedCaller.Metrics(counter(m, JobMetrics.REKOGNITION_CALLS),
                         counter(m, JobMetrics.REKOGNITION_THROTTLES), counter(m, JobMetrics.REKOGNITION_RETRIES)));
         packer = new MosaicPacker(config.mosaicTilePx());
         images = counter(m, JobMetrics.REKOGNITION_IMAGES);
@@ -126,7 +132,7 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
     }
 
     private CompletableFuture<FaceObservation> single(FaceCrop crop) {
-        return caller.detectFaces(crop.getJpeg()).handle((response, failure) -> {
+        return detectFaces(crop.getJpeg()).handle((response, failure) -> {
             if (failure != null) {
                 return fromFailure(crop, failure);
             }
@@ -151,7 +157,7 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
             }
             return allOf(parts);
         }
-        return caller.detectFaces(mosaic.jpeg()).thenCompose(response -> {
+        return detectFaces(mosaic.jpeg()).thenCompose(response -> {
             images.inc();
             List<TileOutcome> tiles = mosaic.assign(response.faceDetails());
             List<CompletableFuture<FaceObservation>> parts = new ArrayList<>(crops.size());
@@ -221,14 +227,14 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
 
     private FaceObservation fromFailure(FaceCrop crop, Throwable failure) {
         errors.inc();
-        RekognitionErrors.Kind kind = RekognitionErrors.classify(failure);
-        String reason = RekognitionErrors.reason(failure);
+        ServiceErrors.Kind kind = ServiceErrors.classify(failure);
+        String reason = ServiceErrors.reason(failure);
         if (closing) {
             LOG.debug("DetectFaces cancelled on close for {}: {}", crop, reason);
         } else {
-            LOG.warn("DetectFaces failed for {} ({}): {}", crop, kind, RekognitionErrors.unwrap(failure).toString());
+            LOG.warn("DetectFaces failed for {} ({}): {}", crop, kind, ServiceErrors.unwrap(failure).toString());
         }
-        return kind == RekognitionErrors.Kind.PERMANENT && !closing
+        return kind == ServiceErrors.Kind.PERMANENT && !closing
                 ? FaceObservation.rejected(crop, reason)
                 : FaceObservation.unenriched(crop, reason);
     }
@@ -254,6 +260,15 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
             }
         }
         return best;
+    }
+
+    /** DetectFaces with the EMOTIONS attribute on an encoded JPEG/PNG image, paced and retried. */
+    private CompletableFuture<DetectFacesResponse> detectFaces(byte[] image) {
+        DetectFacesRequest request = DetectFacesRequest.builder()
+                .image(Image.builder().bytes(SdkBytes.fromByteArrayUnsafe(image)).build())
+                .attributes(Attribute.EMOTIONS)
+                .build();
+        return caller.call(() -> client.detectFaces(request));
     }
 
     @Override

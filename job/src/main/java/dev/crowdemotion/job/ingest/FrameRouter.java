@@ -1,7 +1,9 @@
 package dev.crowdemotion.job.ingest;
 
 import dev.crowdemotion.deadletter.DeadLetter;
+import dev.crowdemotion.config.DetectorMode;
 import dev.crowdemotion.frame.CameraFrame;
+import dev.crowdemotion.frame.EdgeFace;
 import dev.crowdemotion.job.JobMetrics;
 import dev.crowdemotion.kinesis.IngestedRecord;
 import org.apache.flink.configuration.Configuration;
@@ -11,14 +13,26 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Splits the decoded Kinesis records: frames go on, rejected records go to the dead-letter
- * side output {@link #DEAD_LETTERS}. Counts {@code framesIn} (all records) and {@code deadLetters}.
+ * Splits the decoded Kinesis records: frames go on to the detector, faces detected on the cameras
+ * to the side output {@link #EDGE_FACES}, rejected records to the dead-letter side output
+ * {@link #DEAD_LETTERS}. In {@link DetectorMode#EDGE edge} mode the job has no detector, so frame
+ * records become dead letters with reason {@code FRAME_IN_EDGE_MODE}. Counts {@code framesIn}
+ * (all records) and {@code deadLetters}.
  */
 public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
     private static final long serialVersionUID = 1L;
 
     /** Side output of every record rejected anywhere in the job. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
+    /** Side output of the faces detected on the cameras (record type {@code "face"}). */
+    public static final OutputTag<EdgeFace> EDGE_FACES = new OutputTag<EdgeFace>("edge-faces") {};
+
+    private final boolean framesExpected;
+
+    /** @param mode where faces are detected; frames are rejected in {@link DetectorMode#EDGE} */
+    public FrameRouter(DetectorMode mode) {
+        this.framesExpected = mode != DetectorMode.EDGE;
+    }
 
     private transient Counter recordsIn;
     private transient Counter deadLetters;
@@ -32,8 +46,17 @@ public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
     @Override
     public void processElement(IngestedRecord record, Context ctx, Collector<CameraFrame> out) {
         recordsIn.inc();
-        if (record.isFrame()) {
+        if (record.isFrame() && framesExpected) {
             out.collect(record.getFrame());
+        } else if (record.isFrame()) {
+            CameraFrame f = record.getFrame();
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.Step.INGEST, "FRAME_IN_EDGE_MODE",
+                    "Detection.detector=edge: the job has no detector for whole frames")
+                    .withFrame(f.getCameraId(), f.getStageId(), f.getCaptureTimeMs())
+                    .withPayloadBytes(f.getImage().length));
+        } else if (record.isFace()) {
+            ctx.output(EDGE_FACES, record.getFace());
         } else {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, record.getRejected());

@@ -1,6 +1,7 @@
-package dev.crowdemotion.job.enrichment;
+package dev.crowdemotion.job.calls;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
@@ -13,20 +14,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Classifies DetectFaces failures into what is worth retrying and what is not.
+ * Classifies AWS service call failures (Rekognition DetectFaces, SageMaker InvokeEndpoint) into
+ * what is worth retrying and what is not.
  *
  * <ul>
  *   <li>{@link Kind#THROTTLED}: {@code ThrottlingException}, {@code ProvisionedThroughputExceededException}
- *       (Rekognition's answers to a full quota or a scaling service), {@code LimitExceededException};</li>
+ *       (Rekognition's answers to a full quota or a scaling service), {@code LimitExceededException},
+ *       SageMaker's {@code ModelNotReadyException} (HTTP 429) and any error the SDK flags as throttling;</li>
  *   <li>{@link Kind#SERVER}: HTTP 5xx, e.g. {@code InternalServerError};</li>
  *   <li>{@link Kind#TIMEOUT}: the SDK's attempt/call timeouts, and I/O failures (connection reset or refused);</li>
  *   <li>{@link Kind#PERMANENT}: everything else, notably {@code InvalidImageFormatException},
- *       {@code ImageTooLargeException}, {@code InvalidParameterException}: retrying cannot help, the
- *       crop goes to the dead-letter output.</li>
+ *       {@code ImageTooLargeException}, {@code InvalidParameterException}, SageMaker's
+ *       {@code ValidationError} and {@code ModelError} with a 4xx original status (the container refused the input, e.g. an
+ *       image it cannot decode; a {@code ModelError} with a 5xx original status is {@link Kind#SERVER}): retrying cannot help, the input goes to the dead-letter output.</li>
  * </ul>
- * Error codes are those of the Rekognition API reference (DetectFaces, "Errors").
+ * Error codes are those of the Rekognition API reference (DetectFaces, "Errors") and the
+ * SageMaker Runtime API reference (InvokeEndpoint, "Errors").
  */
-public final class RekognitionErrors {
+public final class ServiceErrors {
     /** Failure classes. */
     public enum Kind {
         THROTTLED(true), SERVER(true), TIMEOUT(true), PERMANENT(false);
@@ -43,9 +48,10 @@ public final class RekognitionErrors {
     }
 
     private static final Set<String> THROTTLING_CODES = new HashSet<>(Arrays.asList(
-            "ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException"));
+            "ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException",
+            "ModelNotReadyException"));
 
-    private RekognitionErrors() {}
+    private ServiceErrors() {}
 
     /** The failure's class; unwraps {@link CompletionException} and {@link ExecutionException}. */
     public static Kind classify(Throwable failure) {
@@ -54,6 +60,10 @@ public final class RekognitionErrors {
             AwsServiceException e = (AwsServiceException) t;
             if (THROTTLING_CODES.contains(code(e)) || e.isThrottlingException()) {
                 return Kind.THROTTLED;
+            }
+            if (e instanceof ModelErrorException) { // the container's own status decides
+                Integer original = ((ModelErrorException) e).originalStatusCode();
+                return original != null && original >= 500 ? Kind.SERVER : Kind.PERMANENT;
             }
             return e.statusCode() >= 500 ? Kind.SERVER : Kind.PERMANENT;
         }
@@ -85,7 +95,8 @@ public final class RekognitionErrors {
         return classify(t) == Kind.TIMEOUT ? "TIMEOUT" : "CLIENT_ERROR";
     }
 
-    static Throwable unwrap(Throwable t) {
+    /** The failure inside {@link CompletionException}, {@link ExecutionException} and Failsafe's wrappers. */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException
                 || t instanceof dev.failsafe.FailsafeException) && t.getCause() != null) {
             t = t.getCause();

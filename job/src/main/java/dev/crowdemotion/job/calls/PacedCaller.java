@@ -1,16 +1,10 @@
-package dev.crowdemotion.job.enrichment;
+package dev.crowdemotion.job.calls;
 
 import com.google.common.util.concurrent.RateLimiter;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import org.apache.flink.metrics.Counter;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.rekognition.RekognitionAsyncClient;
-import software.amazon.awssdk.services.rekognition.model.Attribute;
-import software.amazon.awssdk.services.rekognition.model.DetectFacesRequest;
-import software.amazon.awssdk.services.rekognition.model.DetectFacesResponse;
-import software.amazon.awssdk.services.rekognition.model.Image;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -20,33 +14,37 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Makes DetectFaces calls within a TPS budget, retrying what is worth retrying.
+ * Makes calls to an AWS service within a TPS budget, retrying what is worth retrying. Used for
+ * Rekognition DetectFaces and for SageMaker InvokeEndpoint alike.
  *
  * <ul>
  *   <li><b>Pacing</b>: every attempt (first tries and retries alike) takes a permit from a Guava
  *       {@link RateLimiter} of {@code tps} permits per second (smooth, at most one second of
- *       saved-up permits, like the service's own bucket), on a dedicated pacer thread, so
+ *       saved-up permits, like the services' own token buckets), on a dedicated pacer thread, so
  *       waiting for a permit never blocks Flink's task thread.</li>
  *   <li><b>Retries</b> (Failsafe {@link RetryPolicy}): throttling, 5xx and timeouts
- *       ({@link RekognitionErrors#isRetryable}) are retried up to {@code maxAttempts} attempts in
+ *       ({@link ServiceErrors#isRetryable}) are retried up to {@code maxAttempts} attempts in
  *       all, with exponential backoff from {@code initialBackoff} to {@code maxBackoff} and
  *       ±50 % jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). Other errors fail
- *       at once. The SDK client must be built with its own retries off
- *       ({@link RekognitionClients}), so every attempt is paced and counted here.</li>
+ *       at once. The SDK client must be built with its own retries off, so that every attempt
+ *       is paced and counted here.</li>
  * </ul>
  * Thread-safe.
+ *
+ * @param <R> the service's response type
  */
-public final class DetectFacesCaller implements AutoCloseable {
-    /** Counters updated by the caller; any may be Flink metrics. */
+public final class PacedCaller<R> implements AutoCloseable {
+    /** Counters updated by the caller; any may be Flink metrics (they are touched from SDK threads). */
     public static final class Metrics {
         final Counter attempts;
         final Counter throttled;
         final Counter retries;
 
         /**
-         * @param attempts DetectFaces requests sent
+         * @param attempts requests sent
          * @param throttled attempts answered with a throttling error
          * @param retries attempts that were retries
          */
@@ -57,32 +55,30 @@ public final class DetectFacesCaller implements AutoCloseable {
         }
     }
 
-    private final RekognitionAsyncClient client;
     private final double tps;
     private final RateLimiter limiter;
     private final ExecutorService pacer;
     private final ScheduledExecutorService scheduler;
-    private final FailsafeExecutor<DetectFacesResponse> failsafe;
+    private final FailsafeExecutor<R> failsafe;
     private final Metrics metrics;
     private final AtomicInteger waiting = new AtomicInteger();
 
     /**
-     * @param client client with SDK retries off
+     * @param name thread name prefix, e.g. {@code rekognition}
      * @param tps calls per second, > 0
      * @param maxAttempts attempts per call, >= 1
      * @param initialBackoff delay before the first retry
      * @param maxBackoff largest delay between attempts
      */
-    public DetectFacesCaller(RekognitionAsyncClient client, double tps, int maxAttempts, Duration initialBackoff,
-                             Duration maxBackoff, Metrics metrics) {
-        this.client = client;
+    public PacedCaller(String name, double tps, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                       Metrics metrics) {
         this.tps = tps;
         this.limiter = RateLimiter.create(tps);
         this.metrics = metrics;
-        this.pacer = Executors.newSingleThreadExecutor(r -> daemon(r, "rekognition-pacer"));
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rekognition-retry"));
-        RetryPolicy<DetectFacesResponse> retry = RetryPolicy.<DetectFacesResponse>builder()
-                .handleIf(RekognitionErrors::isRetryable)
+        this.pacer = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-pacer"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-retry"));
+        RetryPolicy<R> retry = RetryPolicy.<R>builder()
+                .handleIf(ServiceErrors::isRetryable)
                 .withBackoff(initialBackoff, maxBackoff)
                 .withJitter(0.5)
                 .withMaxAttempts(maxAttempts)
@@ -98,32 +94,35 @@ public final class DetectFacesCaller implements AutoCloseable {
     }
 
     /**
-     * Runs DetectFaces with the EMOTIONS attribute on an encoded JPEG/PNG image.
+     * Runs a call: each attempt waits for a permit, then invokes {@code attempt} (which must start
+     * one request, e.g. {@code () -> client.detectFaces(request)}).
      *
      * @return the response, or a future failed with the last attempt's exception (classify it
-     *     with {@link RekognitionErrors})
+     *     with {@link ServiceErrors})
      */
-    public CompletableFuture<DetectFacesResponse> detectFaces(byte[] image) {
-        DetectFacesRequest request = DetectFacesRequest.builder()
-                .image(Image.builder().bytes(SdkBytes.fromByteArrayUnsafe(image)).build())
-                .attributes(Attribute.EMOTIONS)
-                .build();
-        return failsafe.getStageAsync(() -> attempt(request));
+    public CompletableFuture<R> call(Supplier<CompletableFuture<R>> attempt) {
+        return failsafe.getStageAsync(() -> paced(attempt));
     }
 
-    private CompletableFuture<DetectFacesResponse> attempt(DetectFacesRequest request) {
-        CompletableFuture<DetectFacesResponse> result = new CompletableFuture<>();
+    private CompletableFuture<R> paced(Supplier<CompletableFuture<R>> attempt) {
+        CompletableFuture<R> result = new CompletableFuture<>();
         waiting.incrementAndGet();
         try {
             pacer.execute(() -> {
                 limiter.acquire();
                 waiting.decrementAndGet();
                 metrics.attempts.inc();
-                client.detectFaces(request).whenComplete((response, failure) -> {
+                CompletableFuture<R> sent;
+                try {
+                    sent = attempt.get();
+                } catch (RuntimeException e) { // a client that throws instead of failing the future
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                sent.whenComplete((response, failure) -> {
                     if (failure == null) {
                         result.complete(response);
                     } else {
-                        if (RekognitionErrors.classify(failure) == RekognitionErrors.Kind.THROTTLED) {
+                        if (ServiceErrors.classify(failure) == ServiceErrors.Kind.THROTTLED) {
                             metrics.throttled.inc();
                         }
                         result.completeExceptionally(failure);
