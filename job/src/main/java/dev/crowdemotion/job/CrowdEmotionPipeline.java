@@ -67,12 +67,15 @@ public final class CrowdEmotionPipeline {
         public final DataStream<DeadLetter> deadLetters;
         /** What enrichment made of every frame marker and face (for tests, benchmarks and audits). */
         public final DataStream<FaceObservation> observations;
+        /** What detection made of every frame: markers and face crops (for tests, benchmarks and audits). */
+        public final DataStream<FaceCrop> crops;
 
         Outputs(DataStream<StageWindowScore> scores, DataStream<DeadLetter> deadLetters,
-                DataStream<FaceObservation> observations) {
+                DataStream<FaceObservation> observations, DataStream<FaceCrop> crops) {
             this.scores = scores;
             this.deadLetters = deadLetters;
             this.observations = observations;
+            this.crops = crops;
         }
     }
 
@@ -128,7 +131,7 @@ public final class CrowdEmotionPipeline {
         if (detected != null) {
             deadLetters = deadLetters.union(detected.getSideOutput(FrameRouter.DEAD_LETTERS));
         }
-        return new Outputs(scores, deadLetters, observations);
+        return new Outputs(scores, deadLetters, observations, crops);
     }
 
     /**
