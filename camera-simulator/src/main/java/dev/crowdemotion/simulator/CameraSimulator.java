@@ -182,7 +182,7 @@ public final class CameraSimulator {
         }
         String fatal = sender.fatal != null ? sender.fatal : error;
         SimulationReport report = new SimulationReport(start, clock.nowMs(), tick, generated, sender.sent,
-                sender.failed, sender.bytes, sender.calls, sender.retries, maxLag, sender.byCamera, sender.byStage,
+                sender.failed, sender.records, sender.faceRecords, sender.faces, sender.bytes, sender.calls, sender.retries, maxLag, sender.byCamera, sender.byStage,
                 sender.failuresByCode, sender.failures, fatal, sender.kept);
         LOG.info("Simulation over: {}", report.summary().lines().findFirst().orElse(""));
         return report;
@@ -199,6 +199,9 @@ public final class CameraSimulator {
         volatile long sent;
         volatile long failed;
         volatile long bytes;
+        long records;
+        long faceRecords;
+        long faces;
         long calls;
         long retries;
         volatile String fatal;
@@ -247,6 +250,9 @@ public final class CameraSimulator {
             calls += r.calls();
             retries += r.retries();
             bytes += r.bytesSent();
+            records += r.recordsSent();
+            faceRecords += r.faceRecordsSent();
+            faces += r.facesSent();
             java.util.Set<CameraFrame> failedFrames = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (WriteResult.Failure f : r.failures()) {
                 failedFrames.add(f.frame());

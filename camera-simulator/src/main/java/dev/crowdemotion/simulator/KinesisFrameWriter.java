@@ -3,6 +3,7 @@ package dev.crowdemotion.simulator;
 import dev.crowdemotion.frame.CameraFrame;
 import dev.crowdemotion.frame.FrameCodec;
 import dev.crowdemotion.frame.FrameFormatException;
+import dev.crowdemotion.vision.ImageDecodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -17,24 +18,36 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
- * Writes frames to a Kinesis stream with PutRecords: frames are encoded with {@link FrameCodec}
- * (partition key = camera id), batched at most {@value #MAX_RECORDS_PER_CALL} records and
+ * Writes frames to a Kinesis stream with PutRecords: each frame is turned into its records by a
+ * {@link RecordEncoder} (by default {@link RecordEncoder#fullFrame()}: the frame itself, encoded
+ * with {@link FrameCodec}; {@link EdgeCamera}: one {@code "face"} record per detected face), all
+ * with the camera id as partition key and the records of one frame consecutive and in order;
+ * records are batched at most {@value #MAX_RECORDS_PER_CALL} records and
  * {@value #MAX_BYTES_PER_CALL} bytes (data plus partition keys) per call, and records that fail
  * with a retryable per-record ErrorCode ({@code ProvisionedThroughputExceededException},
  * {@code InternalFailure}, {@code KMSThrottlingException}) or with a retryable call error
  * (throttling, 5xx, I/O) are retried with {@link RetryPolicy exponential backoff and jitter},
  * up to the policy's attempts. What still fails is reported in the {@link WriteResult}; a
  * non-retryable call error (stream not found, access denied, ...) fails the rest of the write and
- * is reported as {@link WriteResult#fatalError()}.
+ * is reported as {@link WriteResult#fatalError()}. A frame counts as sent when all its records
+ * were accepted; a frame with a record that finally failed is reported once, with the first
+ * failure. Record, face and byte counts are those of the records Kinesis accepted.
  *
- * <p>Retried records may land after later records of the same camera. Uses the given client
+ * <p>The frames of one write are encoded in parallel (the common fork-join pool), which matters
+ * for an {@link EdgeCamera} that runs face detection. Retried records may land after later records
+ * of the same camera (and PutRecords itself does not promise order within a call). Uses the given client
  * (not closed here). Thread-safe if the client is; calls are made one at a time per write.
  */
 public final class KinesisFrameWriter implements FrameSink {
@@ -54,32 +67,90 @@ public final class KinesisFrameWriter implements FrameSink {
     private final RetryPolicy policy;
     private final Sleeper sleeper;
     private final Random random;
+    private final RecordEncoder encoder;
 
+    /** Full frames, {@link RetryPolicy#defaults()}. */
     public KinesisFrameWriter(KinesisClient client, StreamRef stream) {
         this(client, stream, RetryPolicy.defaults(), Thread::sleep, new Random());
     }
 
+    /** Full frames ({@link RecordEncoder#fullFrame()}). */
     public KinesisFrameWriter(KinesisClient client, StreamRef stream, RetryPolicy policy, Sleeper sleeper, Random random) {
+        this(client, stream, policy, sleeper, random, RecordEncoder.fullFrame());
+    }
+
+    /**
+     * @param client the Kinesis client, not closed here
+     * @param stream the target stream
+     * @param policy attempts and backoff
+     * @param sleeper waits between attempts
+     * @param random jitter
+     * @param encoder what records a frame becomes (full frame, or {@link EdgeCamera})
+     */
+    public KinesisFrameWriter(KinesisClient client, StreamRef stream, RetryPolicy policy, Sleeper sleeper, Random random,
+                              RecordEncoder encoder) {
         this.client = client;
         this.stream = stream;
         this.policy = policy;
         this.sleeper = sleeper;
         this.random = random;
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
     }
 
-    /** A frame ready to send. */
+    /** A record ready to send. */
     static final class Entry {
         final CameraFrame frame;
+        final EncodedRecord.Kind kind;
         final PutRecordsRequestEntry request;
+        /** Data plus partition key, bytes: what Kinesis counts against its limits. */
         final long size;
         String lastCode;
         String lastMessage;
 
-        Entry(CameraFrame frame, byte[] data) {
+        Entry(CameraFrame frame, EncodedRecord record) {
             this.frame = frame;
+            this.kind = record.kind();
             this.request = PutRecordsRequestEntry.builder().partitionKey(frame.getCameraId())
-                    .data(SdkBytes.fromByteArrayUnsafe(data)).build();
-            this.size = data.length + (long) frame.getCameraId().getBytes(StandardCharsets.UTF_8).length;
+                    .data(SdkBytes.fromByteArrayUnsafe(record.data())).build();
+            this.size = recordBytes(record.data(), frame.getCameraId());
+        }
+    }
+
+    /**
+     * The size Kinesis counts for a record (its 1 MiB record limit, the 5 MiB PutRecords limit,
+     * shard throughput and billing): data length plus the UTF-8 length of the partition key, bytes.
+     */
+    public static long recordBytes(byte[] data, String partitionKey) {
+        return data.length + (long) partitionKey.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The records of one frame, or why there are none. */
+    private static final class Encoded {
+        final CameraFrame frame;
+        final List<EncodedRecord> records;
+        final WriteResult.Failure failure;
+
+        Encoded(CameraFrame frame, List<EncodedRecord> records, WriteResult.Failure failure) {
+            this.frame = frame;
+            this.records = records;
+            this.failure = failure;
+        }
+    }
+
+    private Encoded encode(CameraFrame f) {
+        try {
+            List<EncodedRecord> records = encoder.encode(f);
+            if (records.isEmpty()) {
+                return new Encoded(f, null, new WriteResult.Failure(f, "NO_RECORDS", encoder + " made no record"));
+            }
+            return new Encoded(f, records, null);
+        } catch (FrameFormatException e) {
+            return new Encoded(f, null, new WriteResult.Failure(f, e.reason().name(), e.getMessage()));
+        } catch (ImageDecodeException e) {
+            return new Encoded(f, null, new WriteResult.Failure(f, "IMAGE_UNDECODABLE", e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("Encoding frame {}#{} failed", f.getCameraId(), f.getSequenceNumber(), e);
+            return new Encoded(f, null, new WriteResult.Failure(f, e.getClass().getSimpleName(), e.getMessage()));
         }
     }
 
@@ -87,14 +158,16 @@ public final class KinesisFrameWriter implements FrameSink {
     public WriteResult write(List<CameraFrame> frames) {
         List<WriteResult.Failure> failures = new ArrayList<>();
         List<Entry> pending = new ArrayList<>(frames.size());
-        for (CameraFrame f : frames) {
-            try {
-                pending.add(new Entry(f, FrameCodec.encode(f)));
-            } catch (FrameFormatException e) {
-                failures.add(new WriteResult.Failure(f, e.reason().name(), e.getMessage()));
+        List<Encoded> encoded = (frames.size() > 1 ? frames.parallelStream() : frames.stream())
+                .map(this::encode).collect(Collectors.toList());
+        for (Encoded e : encoded) {
+            if (e.failure != null) {
+                failures.add(e.failure);
+            } else {
+                for (EncodedRecord r : e.records) pending.add(new Entry(e.frame, r));
             }
         }
-        int sent = 0, calls = 0, retries = 0;
+        int sent = 0, calls = 0, retries = 0, faces = 0, faceRecords = 0;
         long bytes = 0;
         String fatal = null;
         for (int attempt = 1; !pending.isEmpty() && fatal == null; attempt++) {
@@ -151,6 +224,8 @@ public final class KinesisFrameWriter implements FrameSink {
                     if (r != null && r.errorCode() == null) {
                         sent++;
                         bytes += en.size;
+                        if (en.kind != EncodedRecord.Kind.FRAME) faceRecords++;
+                        if (en.kind == EncodedRecord.Kind.FACE) faces++;
                     } else {
                         en.lastCode = r == null ? "MissingResult" : r.errorCode();
                         en.lastMessage = r == null ? "no result entry for the record" : r.errorMessage();
@@ -169,11 +244,22 @@ public final class KinesisFrameWriter implements FrameSink {
                     : new WriteResult.Failure(en.frame, en.lastCode,
                             "gave up after " + policy.maxAttempts() + " attempt(s): " + en.lastMessage));
         }
+        failures = oncePerFrame(failures);
         if (!failures.isEmpty()) {
             LOG.warn("{} of {} frame(s) could not be written to {}: {}", failures.size(), frames.size(), stream,
                     failureCodes(failures));
         }
-        return new WriteResult(sent, bytes, calls, retries, failures, fatal);
+        return new WriteResult(sent, faceRecords, faces, bytes, calls, retries, failures, fatal);
+    }
+
+    /** The first failure of each frame, in order (a frame of several records may fail several times). */
+    private static List<WriteResult.Failure> oncePerFrame(List<WriteResult.Failure> failures) {
+        Set<CameraFrame> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<WriteResult.Failure> out = new ArrayList<>(failures.size());
+        for (WriteResult.Failure f : failures) {
+            if (seen.add(f.frame())) out.add(f);
+        }
+        return out;
     }
 
     /**

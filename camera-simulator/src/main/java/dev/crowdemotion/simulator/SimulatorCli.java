@@ -5,6 +5,8 @@ import dev.crowdemotion.config.ApplicationProperties;
 import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.frame.FrameCodec;
 import dev.crowdemotion.vision.BlazeFaceDetector;
+import dev.crowdemotion.vision.DetectorOptions;
+import dev.crowdemotion.vision.FaceCropEncoder;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,13 +29,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code camera-simulator}: streams simulated camera frames into a Kinesis stream (AWS or a local
  * emulator). Exit codes: 0 every frame sent, 1 some frames failed or a fatal error, 2 bad options.
- * The run summary goes to standard output, logs to standard error.
+ * The run summary (frames, records, faces and bytes into Kinesis) goes to standard output, logs to
+ * standard error.
+ *
+ * <p>With {@code --edge} the cameras detect faces themselves ({@link EdgeCamera}) and send
+ * {@code "face"} records instead of frames; {@code --min-score}, {@code --crop-margin},
+ * {@code --crop-min-side} and {@code --crop-jpeg-quality} (defaults: the job's, from
+ * {@link ConfigKeys}) must equal the job's Detection settings for the crops to be those the job
+ * would make, and are usage errors without {@code --edge}.
  */
 @Command(name = "camera-simulator", mixinStandardHelpOptions = true, version = "camera-simulator 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Streams frames of simulated festival cameras into a Kinesis stream: N cameras per stage, "
                 + "M stages, F frames/s per camera, from a folder of photos (cycled) or, with --crowd, composed crowds.",
-                "Frames over the 1 MiB record limit are recompressed/downscaled to fit."})
+                "Frames over the 1 MiB record limit are recompressed/downscaled to fit.",
+                "With --edge, cameras detect faces themselves and send one \"face\" record per face instead of the frame."})
 public final class SimulatorCli implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
@@ -131,6 +141,32 @@ public final class SimulatorCli implements Callable<Integer> {
             description = "PutRecords attempts per record (throttling/internal failures are retried with backoff). Default: ${DEFAULT-VALUE}.")
     int maxAttempts;
 
+    @Option(names = "--edge",
+            description = "Edge cameras: run BlazeFace on every frame (on the JPEG it would send) and send one \"face\" record "
+                    + "per face (its crop, as the job would make it) or one no-face record, instead of the frame.")
+    boolean edge;
+
+    @Option(names = "--min-score", paramLabel = "S", defaultValue = "" + ConfigKeys.DEFAULT_MIN_SCORE,
+            description = "Edge: minimum detector score, 0..1 (as the job's Detection min.score). Default: ${DEFAULT-VALUE}.")
+    double minScore;
+
+    @Option(names = "--crop-margin", paramLabel = "F", defaultValue = "" + ConfigKeys.DEFAULT_CROP_MARGIN,
+            description = "Edge: margin around a face box on every side, fraction of the box size (as crop.margin). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double cropMargin;
+
+    @Option(names = "--crop-min-side", paramLabel = "PX", defaultValue = "" + ConfigKeys.DEFAULT_CROP_MIN_SIDE_PX,
+            description = "Edge: crops are enlarged to at least this shorter side, 1..4096 pixels (as crop.min.side.px). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int cropMinSide;
+
+    @Option(names = "--crop-jpeg-quality", paramLabel = "Q", defaultValue = "" + ConfigKeys.DEFAULT_CROP_JPEG_QUALITY,
+            description = "Edge: JPEG quality of the crops in (0,1] (as crop.jpeg.quality). Default: ${DEFAULT-VALUE}.")
+    double cropJpegQuality;
+
+    /** Options that only mean something with {@code --edge}. */
+    static final String[] EDGE_ONLY = {"--min-score", "--crop-margin", "--crop-min-side", "--crop-jpeg-quality"};
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -216,6 +252,33 @@ public final class SimulatorCli implements Callable<Integer> {
                 if (spec.commandLine().getParseResult().hasMatchedOption(o)) throw usage(o + " needs --crowd");
             }
         }
+        if (edge) {
+            if (!(minScore >= 0 && minScore <= 1)) throw usage("--min-score must be in [0, 1], not " + minScore);
+            if (cropMinSide > 4096) throw usage("--crop-min-side must be 1..4096, not " + cropMinSide);
+            try {
+                edgeCrops();
+            } catch (IllegalArgumentException e) {
+                throw usage("edge options: " + e.getMessage());
+            }
+        } else {
+            for (String o : EDGE_ONLY) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) throw usage(o + " needs --edge");
+            }
+        }
+    }
+
+    /**
+     * The crop settings of --edge, narrowed to float as the job narrows its Detection settings.
+     *
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    FaceCropEncoder edgeCrops() {
+        return new FaceCropEncoder((float) cropMargin, cropMinSide, (float) cropJpegQuality);
+    }
+
+    /** The detector options of --edge: the defaults with --min-score, as the job builds them. */
+    DetectorOptions edgeDetectorOptions() {
+        return DetectorOptions.builder().minScore((float) minScore).build();
     }
 
     CrowdComposer.Settings crowdSettings() {
@@ -266,9 +329,13 @@ public final class SimulatorCli implements Callable<Integer> {
         Target t = target();
         StreamRef ref = t.stream;
         String endpoint = t.endpoint;
+        // edge mode: one detector for all cameras (thread-safe), loaded once, closed after the run
+        BlazeFaceDetector edgeDetector = edge ? BlazeFaceDetector.load(edgeDetectorOptions()) : null;
         try (KinesisClient client = clients.create(t.endpoint, t.region)) {
+            RecordEncoder records = edge ? new EdgeCamera(edgeDetector, edgeCrops()) : RecordEncoder.fullFrame();
             KinesisFrameWriter writer = new KinesisFrameWriter(client, ref,
-                    new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)), Thread::sleep, new Random());
+                    new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)), Thread::sleep, new Random(),
+                    records);
             CameraSimulator.Builder b = CameraSimulator.builder().stages(generators).camerasPerStage(camerasPerStage)
                     .fps(fps).sink(writer);
             if (runLength != null && runLength.frames != null) b.framesPerCamera(runLength.frames);
@@ -276,12 +343,15 @@ public final class SimulatorCli implements Callable<Integer> {
             CameraSimulator sim = b.build();
             err.println("camera-simulator: " + generators.size() + " stage(s) x " + camerasPerStage + " camera(s) at "
                     + fps + " fps -> " + ref + (endpoint != null ? " via " + endpoint : "")
+                    + (edge ? ", edge mode (" + records + ", min score " + minScore + ")" : "")
                     + (runLength == null ? " until interrupted (Ctrl-C)" : ""));
             err.flush();
             SimulationReport report = runWithShutdownHook(sim);
             out.print(report.summary());
             out.flush();
             return report.ok() ? EXIT_OK : EXIT_FAILED;
+        } finally {
+            if (edgeDetector != null) edgeDetector.close();
         }
     }
 

@@ -190,6 +190,43 @@ class KinesisFrameWriterTest {
     }
 
     @Test
+    void framesOfSeveralRecordsAreSentInOrderAndCountedOnce() {
+        // an encoder making 3 "face" records per frame (data: a marker of frame and index), the last one face-less
+        RecordEncoder three = f -> {
+            List<EncodedRecord> out = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] data = (f.getCameraId() + "#" + f.getSequenceNumber() + "." + i).getBytes(StandardCharsets.UTF_8);
+                out.add(new EncodedRecord(i < 2 ? EncodedRecord.Kind.FACE : EncodedRecord.Kind.NO_FACE, data));
+            }
+            return out;
+        };
+        // record 1 of frame 2 fails for good; a throttled record of frame 3 succeeds on retry
+        kinesis.errors = (call, rec) -> {
+            String d = rec.data().asUtf8String();
+            if (d.equals("cam-2#2.1")) return "KMSAccessDeniedException";
+            if (call == 0 && d.equals("cam-0#3.0")) return "ProvisionedThroughputExceededException";
+            return null;
+        };
+        KinesisFrameWriter w = new KinesisFrameWriter(kinesis, StreamRef.name("frames"),
+                new RetryPolicy(3, Duration.ZERO, Duration.ZERO), ms -> { }, new Random(1), three);
+        List<CameraFrame> in = frames(5, 10);
+        WriteResult r = w.write(in);
+        assertThat(r.recordsSent()).isEqualTo(14);
+        assertThat(r.faceRecordsSent()).isEqualTo(14);
+        assertThat(r.facesSent()).isEqualTo(9);
+        assertThat(r.failures()).as("one failure for the frame, not per record").singleElement()
+                .satisfies(f -> assertThat(f.frame()).isSameAs(in.get(2)));
+        assertThat(r.bytesSent()).isEqualTo(kinesis.accepted.stream().mapToLong(size()).sum());
+        // first call: every record in frame order, partition key = camera id
+        assertThat(kinesis.calls.get(0).records()).extracting(e -> e.data().asUtf8String()).containsExactly(
+                "cam-0#0.0", "cam-0#0.1", "cam-0#0.2", "cam-1#1.0", "cam-1#1.1", "cam-1#1.2",
+                "cam-2#2.0", "cam-2#2.1", "cam-2#2.2", "cam-0#3.0", "cam-0#3.1", "cam-0#3.2",
+                "cam-1#4.0", "cam-1#4.1", "cam-1#4.2");
+        assertThat(kinesis.accepted).allSatisfy(e -> assertThat(e.data().asUtf8String()).startsWith(e.partitionKey() + "#"));
+        assertThat(r.retries()).isEqualTo(1);
+    }
+
+    @Test
     void retryPolicyGrowsExponentiallyWithJitterUpToTheCap() {
         RetryPolicy p = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(1000));
         Random rnd = new Random(1);

@@ -1,6 +1,9 @@
 package dev.crowdemotion.simulator;
 
+import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.frame.CameraFrame;
+import dev.crowdemotion.frame.FrameCodec;
+import dev.crowdemotion.frame.FrameRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -77,6 +80,19 @@ class SimulatorCliTest {
                 {"--stream", "s", "--crowd", "--backdrop", "sunset"},
                 {"--stream", "s", "--jpeg-quality", "1.5"},
                 {"--stream", "s", "--bogus"},
+                {"--stream", "s", "--min-score", "0.5"},                 // edge options without --edge
+                {"--stream", "s", "--crop-margin", "0.3"},
+                {"--stream", "s", "--crop-min-side", "80"},
+                {"--stream", "s", "--crop-jpeg-quality", "0.8"},
+                {"--stream", "s", "--crowd", "--min-score", "0.5"},
+                {"--stream", "s", "--edge", "--min-score", "1.5"},
+                {"--stream", "s", "--edge", "--min-score", "-0.1"},
+                {"--stream", "s", "--edge", "--crop-margin", "-1"},
+                {"--stream", "s", "--edge", "--crop-min-side", "0"},
+                {"--stream", "s", "--edge", "--crop-min-side", "5000"},
+                {"--stream", "s", "--edge", "--crop-jpeg-quality", "0"},
+                {"--stream", "s", "--edge", "--crop-jpeg-quality", "1.1"},
+                {"--stream", "s", "--edge", "--min-score", "high"},
                 {"--config", "missing.json"},
                 {"--config", "x.json", "--stream", "s"},
         };
@@ -170,6 +186,54 @@ class SimulatorCliTest {
         Run bad = run("--config", noArn.toString(), "--frames", "1", "--images", images());
         assertThat(bad.exit).isEqualTo(SimulatorCli.EXIT_USAGE);
         assertThat(bad.err).contains("FrameSource.stream.arn");
+    }
+
+    @Test
+    void edgeOptionsDefaultToTheJobsDetectionSettings() {
+        SimulatorCli cli = new SimulatorCli();
+        new CommandLine(cli).parseArgs("--stream", "s", "--edge");
+        assertThat(cli.edge).isTrue();
+        assertThat(cli.edgeDetectorOptions().minScore()).isEqualTo((float) ConfigKeys.DEFAULT_MIN_SCORE);
+        assertThat(cli.edgeCrops().margin()).isEqualTo((float) ConfigKeys.DEFAULT_CROP_MARGIN);
+        assertThat(cli.edgeCrops().minSidePx()).isEqualTo(ConfigKeys.DEFAULT_CROP_MIN_SIDE_PX);
+        assertThat(cli.edgeCrops().jpegQuality()).isEqualTo((float) ConfigKeys.DEFAULT_CROP_JPEG_QUALITY);
+
+        SimulatorCli custom = new SimulatorCli();
+        new CommandLine(custom).parseArgs("--stream", "s", "--edge", "--min-score", "0.75", "--crop-margin", "0.1",
+                "--crop-min-side", "112", "--crop-jpeg-quality", "0.85");
+        assertThat(custom.edgeDetectorOptions().minScore()).isEqualTo(0.75f);
+        assertThat(custom.edgeCrops().margin()).isEqualTo(0.1f);
+        assertThat(custom.edgeCrops().minSidePx()).isEqualTo(112);
+        assertThat(custom.edgeCrops().jpegQuality()).isEqualTo(0.85f);
+
+        SimulatorCli plain = new SimulatorCli();
+        new CommandLine(plain).parseArgs("--stream", "s");
+        assertThat(plain.edge).isFalse();
+    }
+
+    @Test
+    void edgeModeSendsFaceRecordsAndReportsBytes() throws Exception {
+        Run r = run("--stream", "frames", "--edge", "--stages", "1", "--cameras-per-stage", "1", "--fps", "100",
+                "--frames", "1", "--images", images());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.err).contains("edge mode");
+        assertThat(kinesis.accepted).isNotEmpty();
+        long bytes = 0;
+        int faces = 0;
+        for (var e : kinesis.accepted) {
+            FrameRecord rec = FrameCodec.decodeRecord(e.data().asByteArray());
+            assertThat(rec.face()).isNotNull();
+            assertThat(e.partitionKey()).isEqualTo("stage-1-cam-1").isEqualTo(rec.face().getCameraId());
+            if (!rec.face().isNoFace()) faces++;
+            bytes += e.data().asByteArray().length + e.partitionKey().length();
+        }
+        assertThat(r.out).contains("sent 1 of 1 frame(s)")
+                .contains("into Kinesis: 1 frame(s) generated, " + kinesis.accepted.size() + " record(s) (edge: " + faces + " face(s)")
+                .contains(bytes + " bytes (data + partition keys)").contains("bytes/frame").contains("bytes/face");
+
+        Run full = run("--stream", "frames", "--stages", "1", "--cameras-per-stage", "1", "--fps", "100",
+                "--frames", "1", "--images", images());
+        assertThat(full.out).contains("into Kinesis: 1 frame(s) generated, 1 record(s), ").doesNotContain("bytes/face");
     }
 
     @Test
