@@ -20,7 +20,7 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Constants and helpers shared by the local AWS stand-ins (kinesis-mock, DynamoDB Local, the
- * Rekognition stand-in) and the clients that talk to them.
+ * Rekognition and SageMaker Runtime stand-ins) and the clients that talk to them.
  */
 public final class LocalAws {
     private LocalAws() {}

@@ -3,9 +3,10 @@ package dev.crowdemotion.local.rekognition;
 /**
  * A token bucket on arrival time: {@code ratePerSecond} permits per second, at most
  * {@code capacity} banked (starting full). Thread-safe. Arrival times out of order (two handler
- * threads stamping and acquiring in the opposite order) are treated as simultaneous.
+ * threads stamping and acquiring in the opposite order) are treated as simultaneous. Shared by the
+ * Rekognition and SageMaker Runtime stand-ins.
  */
-final class TokenBucket {
+public final class TokenBucket {
     /** Tolerance for the floating-point refill (5 TPS for exactly 1 s must give 5 permits). */
     private static final double EPSILON = 1e-9;
 
@@ -14,7 +15,13 @@ final class TokenBucket {
     private double tokens;
     private long lastNanos;
 
-    TokenBucket(double ratePerSecond, double capacity, long nowNanos) {
+    /**
+     * @param ratePerSecond permits added per second, &gt; 0
+     * @param capacity most permits banked (and the initial number), &gt;= 1
+     * @param nowNanos the current {@link System#nanoTime()}
+     * @throws IllegalArgumentException on a rate or capacity out of range
+     */
+    public TokenBucket(double ratePerSecond, double capacity, long nowNanos) {
         if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
             throw new IllegalArgumentException("rate " + ratePerSecond);
         }
@@ -28,7 +35,7 @@ final class TokenBucket {
     }
 
     /** Takes one permit at {@code nowNanos} ({@link System#nanoTime()} scale) if there is one. */
-    synchronized boolean tryAcquire(long nowNanos) {
+    public synchronized boolean tryAcquire(long nowNanos) {
         if (nowNanos - lastNanos > 0) {
             tokens = Math.min(capacity, tokens + (nowNanos - lastNanos) * ratePerNano);
             lastNanos = nowNanos;
@@ -41,7 +48,7 @@ final class TokenBucket {
     }
 
     /** Permits available at {@code nowNanos} (without taking any). */
-    synchronized double available(long nowNanos) {
+    public synchronized double available(long nowNanos) {
         long dt = Math.max(0, nowNanos - lastNanos);
         return Math.min(capacity, tokens + dt * ratePerNano);
     }
