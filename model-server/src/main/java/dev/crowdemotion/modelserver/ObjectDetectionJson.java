@@ -19,12 +19,14 @@ import java.util.List;
  * and the box corners as ratios (0..1) of the image width (x) and height (y), origin top-left.
  *
  * <p><b>Precision.</b> Ratios are computed in double precision from the detector's float pixel
- * coordinates, {@code xmin = (double) box.x() / width} and {@code xmax = (double) (box.x() +
- * box.width()) / width} (the float sum, as {@link FaceBox} consumers compute the right edge), and
+ * coordinates, {@code xmin = (double) box.x() / width} and {@code xmax = ((double) box.x() +
+ * box.width()) / width} (the exact double sum, as the crop code computes the right edge), and
  * written with Jackson's shortest round-trip representation of the double, not rounded. So a client
- * computing {@code (float) (xmin * width)} in double gets back exactly the detector's float
- * {@code box.x()} (the double product is within an ulp of a double of the float value, which rounds
- * back to it). Scores are the float score widened to double.
+ * computing {@code (float) (xmin * width)} and {@code (float) (xmax * width - xmin * width)} in
+ * double gets back exactly the detector's float {@code box.x()} and {@code box.width()} (the
+ * double results are within a few ulps of a double of the float values, which round back to
+ * them; the job's {@code DetectedFrameCroppingTest} checks this on the labelled photos). Scores
+ * are the float score widened to double.
  */
 public final class ObjectDetectionJson {
     /** Class id of a face; the only class this model has. */
@@ -53,8 +55,8 @@ public final class ObjectDetectionJson {
             row.add((double) f.score());
             row.add((double) f.x() / width);
             row.add((double) f.y() / height);
-            row.add((double) (f.x() + f.width()) / width);
-            row.add((double) (f.y() + f.height()) / height);
+            row.add(((double) f.x() + f.width()) / width);
+            row.add(((double) f.y() + f.height()) / height);
         }
         try {
             return JSON.writeValueAsBytes(root);
@@ -65,8 +67,8 @@ public final class ObjectDetectionJson {
 
     /**
      * Parses a response body back into pixel boxes on a {@code width x height} image: {@code x =
-     * (float) (xmin * width)}, {@code width = (float) (xmax * width) - x}, likewise for y, score as
-     * float. For clients and tests.
+     * (float) (xmin * width)}, {@code width = (float) (xmax * width - xmin * width)} (in double),
+     * likewise for y, score as float: the detector's boxes exactly. For clients and tests.
      *
      * @throws IOException if the body is not JSON of the shape above
      */
@@ -81,11 +83,12 @@ public final class ObjectDetectionJson {
             if (!row.isArray() || row.size() != 6) {
                 throw new IOException("prediction rows must be [class_id, score, xmin, ymin, xmax, ymax], got " + row);
             }
-            float x0 = (float) (row.get(2).asDouble() * width);
-            float y0 = (float) (row.get(3).asDouble() * height);
-            float x1 = (float) (row.get(4).asDouble() * width);
-            float y1 = (float) (row.get(5).asDouble() * height);
-            out.add(new FaceBox(x0, y0, x1 - x0, y1 - y0, (float) row.get(1).asDouble()));
+            double x0 = row.get(2).asDouble() * width;
+            double y0 = row.get(3).asDouble() * height;
+            double x1 = row.get(4).asDouble() * width;
+            double y1 = row.get(5).asDouble() * height;
+            out.add(new FaceBox((float) x0, (float) y0, (float) (x1 - x0), (float) (y1 - y0),
+                    (float) row.get(1).asDouble()));
         }
         return out;
     }

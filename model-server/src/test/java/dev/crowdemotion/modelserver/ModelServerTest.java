@@ -182,7 +182,7 @@ class ModelServerTest {
 
     /**
      * Every response box, mapped back to pixels as {@code (float) (ratio * size)} in double, equals
-     * the detector's float box (left, top, right = x + width, bottom = y + height) exactly, in order.
+     * the detector's float box (x, y, width, height) exactly, in order.
      */
     static void assertSameBoxes(byte[] body, BufferedImage image, List<FaceBox> expected) throws Exception {
         int w = image.getWidth();
@@ -195,13 +195,15 @@ class ModelServerTest {
             assertThat((float) row.get(1).asDouble()).isEqualTo(e.score());
             assertThat((float) (row.get(2).asDouble() * w)).isEqualTo(e.x());
             assertThat((float) (row.get(3).asDouble() * h)).isEqualTo(e.y());
-            assertThat((float) (row.get(4).asDouble() * w)).isEqualTo(e.x() + e.width());
-            assertThat((float) (row.get(5).asDouble() * h)).isEqualTo(e.y() + e.height());
+            assertThat((float) (row.get(4).asDouble() * w - row.get(2).asDouble() * w)).isEqualTo(e.width());
+            assertThat((float) (row.get(5).asDouble() * h - row.get(3).asDouble() * h)).isEqualTo(e.height());
         }
         List<FaceBox> parsed = ObjectDetectionJson.read(body, w, h);
         for (int i = 0; i < expected.size(); i++) {
             assertThat(parsed.get(i).x()).isEqualTo(expected.get(i).x());
-            assertThat(parsed.get(i).width()).isCloseTo(expected.get(i).width(), org.assertj.core.api.Assertions.within(1e-3f));
+            assertThat(parsed.get(i).y()).isEqualTo(expected.get(i).y());
+            assertThat(parsed.get(i).width()).isEqualTo(expected.get(i).width());
+            assertThat(parsed.get(i).height()).isEqualTo(expected.get(i).height());
         }
     }
 
