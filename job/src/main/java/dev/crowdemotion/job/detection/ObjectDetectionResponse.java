@@ -52,7 +52,8 @@ public final class ObjectDetectionResponse {
             if (v[0] != 0 || v[1] < minScore) {
                 continue;
             }
-            if (!(v[3] > v[2]) || !(v[5] > v[4]) || v[2] >= 1 || v[4] >= 1 || v[3] <= 0 || v[5] <= 0) {
+            // v = class, score, xmin, ymin, xmax, ymax
+            if (!(v[4] > v[2]) || !(v[5] > v[3]) || v[2] >= 1 || v[3] >= 1 || v[4] <= 0 || v[5] <= 0) {
                 throw new IllegalArgumentException("box outside the image or empty: " + p);
             }
             System.arraycopy(v, 1, out, n * 5, 5);

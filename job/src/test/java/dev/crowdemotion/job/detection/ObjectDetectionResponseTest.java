@@ -15,11 +15,11 @@ class ObjectDetectionResponseTest {
     @Test
     void keepsFacesOfClassZeroAtOrAboveTheMinimumScoreInOrder() {
         double[] faces = ObjectDetectionResponse.faces(json("{\"prediction\": ["
-                + "[0.0, 0.9, 0.1, 0.2, 0.3, 0.5],"
+                + "[0.0, 0.9, 0.1, 0.6, 0.3, 0.8],"
                 + "[1.0, 0.99, 0.1, 0.1, 0.2, 0.2],"   // another class
                 + "[0.0, 0.5, 0.6, 0.6, 0.7, 0.7],"    // below the minimum score
                 + "[0.0, 0.6, -0.01, 0.8, 0.05, 1.02]]}"), 0.6); // overlaps the edge: kept
-        assertThat(faces).containsExactly(0.9, 0.1, 0.2, 0.3, 0.5, 0.6, -0.01, 0.8, 0.05, 1.02);
+        assertThat(faces).containsExactly(0.9, 0.1, 0.6, 0.3, 0.8, 0.6, -0.01, 0.8, 0.05, 1.02);
         assertThat(ObjectDetectionResponse.faces(json("{\"prediction\": []}"), 0.6)).isEmpty();
     }
 
@@ -32,6 +32,8 @@ class ObjectDetectionResponseTest {
         assertThatThrownBy(() -> ObjectDetectionResponse.faces(json("{\"prediction\": [[0, 0.9, 0.1, 0.1]]}"), 0.5))
                 .hasMessageContaining("not [class, score");
         assertThatThrownBy(() -> ObjectDetectionResponse.faces(json("{\"prediction\": [[0, 0.9, 0.5, 0.1, 0.4, 0.2]]}"), 0.5))
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> ObjectDetectionResponse.faces(json("{\"prediction\": [[0, 0.9, 0.1, 0.5, 0.4, 0.3]]}"), 0.5))
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> ObjectDetectionResponse.faces(json("{\"prediction\": [[0, 0.9, 1.1, 0.1, 1.4, 0.2]]}"), 0.5))
                 .hasMessageContaining("outside");

@@ -6,6 +6,8 @@ import dev.crowdemotion.local.aws.LocalAws;
 import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
 import dev.crowdemotion.local.kinesis.KinesisEmulator;
 import dev.crowdemotion.local.rekognition.RekognitionStandIn;
+import dev.crowdemotion.local.sagemaker.SageMakerRuntimeStandIn;
+import dev.crowdemotion.modelserver.ModelServer;
 import dev.crowdemotion.setup.ResourceSetup;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -13,11 +15,13 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The local AWS stack the job runs against: kinesis-mock, DynamoDB Local and the Rekognition
- * stand-in, each on a free loopback port, with the frame stream and the stage-scores table
+ * The local AWS stack the job runs against: kinesis-mock, DynamoDB Local, the Rekognition
+ * stand-in, and the SageMaker Runtime stand-in in front of the model server (the endpoint named in
+ * the {@code SageMaker} group), each on a free loopback port, with the frame stream and the stage-scores table
  * created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
  * at the stand-ins, so the job needs no code path of its own for local runs.
  *
@@ -26,18 +30,26 @@ import java.util.Properties;
  * properties to dummy values for this JVM if they are not set, so no credential is in any file.
  */
 public final class LocalStack implements AutoCloseable {
+    /** SageMaker endpoint name when the configuration names none. */
+    public static final String DEFAULT_SAGEMAKER_ENDPOINT = "crowd-emotion-blazeface";
+
     private final KinesisEmulator kinesisEmulator;
     private final DynamoDbLocalServer dynamoDbServer;
     private final RekognitionStandIn rekognition;
+    private final ModelServer modelServer;
+    private final SageMakerRuntimeStandIn sageMaker;
     private final KinesisClient kinesis;
     private final DynamoDbClient dynamoDb;
     private final Map<String, Properties> groups;
     private final CrowdEmotionConfig config;
 
-    private LocalStack(KinesisEmulator k, DynamoDbLocalServer d, RekognitionStandIn r, Map<String, Properties> groups) {
+    private LocalStack(KinesisEmulator k, DynamoDbLocalServer d, RekognitionStandIn r, ModelServer m,
+                       SageMakerRuntimeStandIn s, Map<String, Properties> groups) {
         this.kinesisEmulator = k;
         this.dynamoDbServer = d;
         this.rekognition = r;
+        this.modelServer = m;
+        this.sageMaker = s;
         this.groups = groups;
         this.config = new CrowdEmotionConfig(groups);
         this.kinesis = KinesisClient.builder().endpointOverride(k.endpoint()).region(LocalAws.region())
@@ -62,10 +74,16 @@ public final class LocalStack implements AutoCloseable {
         KinesisEmulator k = null;
         DynamoDbLocalServer d = null;
         RekognitionStandIn r = null;
+        ModelServer m = null;
+        SageMakerRuntimeStandIn s = null;
         try {
             k = KinesisEmulator.start();
             d = DynamoDbLocalServer.start();
             r = RekognitionStandIn.start();
+            m = ModelServer.start(LocalAws.LOOPBACK_HOST, 0);
+            String endpointName = Optional.ofNullable(base.get(ConfigKeys.GROUP_SAGEMAKER))
+                    .map(p -> p.getProperty(ConfigKeys.ENDPOINT_NAME)).orElse(DEFAULT_SAGEMAKER_ENDPOINT);
+            s = SageMakerRuntimeStandIn.start(SageMakerRuntimeStandIn.Options.defaults().endpoint(endpointName, m.uri()));
             Map<String, Properties> groups = new LinkedHashMap<>();
             base.forEach((id, p) -> {
                 Properties copy = new Properties();
@@ -74,16 +92,18 @@ public final class LocalStack implements AutoCloseable {
             });
             endpoint(groups, ConfigKeys.GROUP_FRAME_SOURCE, k.endpoint().toString());
             endpoint(groups, ConfigKeys.GROUP_REKOGNITION, r.endpoint().toString());
+            endpoint(groups, ConfigKeys.GROUP_SAGEMAKER, s.endpoint().toString());
+            groups.get(ConfigKeys.GROUP_SAGEMAKER).setProperty(ConfigKeys.ENDPOINT_NAME, endpointName);
             endpoint(groups, ConfigKeys.GROUP_SCORES_SINK, d.endpoint().toString());
             String streamName = streamName(groups.get(ConfigKeys.GROUP_FRAME_SOURCE).getProperty(ConfigKeys.STREAM_ARN));
             groups.get(ConfigKeys.GROUP_FRAME_SOURCE).setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(streamName));
-            LocalStack stack = new LocalStack(k, d, r, groups);
+            LocalStack stack = new LocalStack(k, d, r, m, s, groups);
             ResourceSetup setup = new ResourceSetup(stack.kinesis, stack.dynamoDb);
             setup.ensureStream(streamName, 1);
             setup.ensureTable(stack.config.tableName());
             return stack;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {r, d, k}) {
+            for (AutoCloseable c : new AutoCloseable[] {s, m, r, d, k}) {
                 closeQuietly(c);
             }
             throw e;
@@ -120,12 +140,17 @@ public final class LocalStack implements AutoCloseable {
     public KinesisClient kinesis() { return kinesis; }
     public DynamoDbClient dynamoDb() { return dynamoDb; }
     public RekognitionStandIn rekognition() { return rekognition; }
+    /** The model server behind the SageMaker stand-in's endpoint. */
+    public ModelServer modelServer() { return modelServer; }
+    /** The SageMaker Runtime stand-in ({@code SageMaker} group's endpoint). */
+    public SageMakerRuntimeStandIn sageMaker() { return sageMaker; }
     public KinesisEmulator kinesisEmulator() { return kinesisEmulator; }
     public DynamoDbLocalServer dynamoDbServer() { return dynamoDbServer; }
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {kinesis, dynamoDb, rekognition, dynamoDbServer, kinesisEmulator}) {
+        for (AutoCloseable c : new AutoCloseable[] {kinesis, dynamoDb, sageMaker, modelServer, rekognition, dynamoDbServer,
+                kinesisEmulator}) {
             closeQuietly(c);
         }
     }
