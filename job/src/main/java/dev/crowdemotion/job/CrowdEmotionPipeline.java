@@ -7,6 +7,8 @@ import dev.crowdemotion.job.aggregation.LateObservations;
 import dev.crowdemotion.job.aggregation.StageScoreAggregate;
 import dev.crowdemotion.job.aggregation.StageWindowResult;
 import dev.crowdemotion.job.detection.FaceCrop;
+import dev.crowdemotion.job.async.IdleSafeAsyncWaitOperatorFactory;
+import dev.crowdemotion.job.detection.DetectedFrame;
 import dev.crowdemotion.job.detection.DetectedFrameCropping;
 import dev.crowdemotion.job.detection.EdgeFaceIntake;
 import dev.crowdemotion.job.detection.FaceDetectionFunction;
@@ -23,7 +25,6 @@ import dev.crowdemotion.scores.StageScoreSinks;
 import dev.crowdemotion.scores.StageWindowScore;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,7 +35,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The job's dataflow:
@@ -145,10 +145,10 @@ public final class CrowdEmotionPipeline {
             case EMBEDDED:
                 return frames.process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
             case SAGEMAKER:
-                return AsyncDataStream.unorderedWait(frames, new SageMakerDetection(config),
-                                config.sageMakerAsyncTimeoutMs(), TimeUnit.MILLISECONDS,
-                                config.sageMakerAsyncCapacity(frames.getParallelism()))
-                        .name("SageMaker InvokeEndpoint").uid("sagemaker-detection")
+                return IdleSafeAsyncWaitOperatorFactory.unorderedWait(frames, new SageMakerDetection(config),
+                                config.sageMakerAsyncTimeoutMs(), config.sageMakerAsyncCapacity(frames.getParallelism()),
+                                TypeInformation.of(DetectedFrame.class), "SageMaker InvokeEndpoint")
+                        .uid("sagemaker-detection")
                         .process(new DetectedFrameCropping(config)).name("crop faces").uid("sagemaker-face-crops");
             case EDGE:
                 return null;
@@ -170,10 +170,11 @@ public final class CrowdEmotionPipeline {
                 .keyBy(FaceCrop::getStageId)
                 .process(new FaceBatcher(config))
                 .name("batch and admit faces").uid("face-batcher");
-        return AsyncDataStream.unorderedWait(batches,
-                        new RekognitionEnrichment(config), config.asyncTimeoutMs(), TimeUnit.MILLISECONDS,
-                        config.asyncCapacity(batches.getParallelism()))
-                .name("DetectFaces").uid("rekognition-enrichment")
+        return IdleSafeAsyncWaitOperatorFactory.unorderedWait(batches,
+                        new RekognitionEnrichment(config), config.asyncTimeoutMs(),
+                        config.asyncCapacity(batches.getParallelism()), TypeInformation.of(FaceObservation.class),
+                        "DetectFaces")
+                .uid("rekognition-enrichment")
                 // frame markers and sampled-out faces never wait in the async operator's queue
                 .union(batches.getSideOutput(FaceBatcher.BYPASS))
                 .process(new EnrichmentOutcomes()).name("enrichment outcomes").uid("enrichment-outcomes");
