@@ -27,7 +27,8 @@ public final class ConfigKeys {
      * Where faces are detected ({@link DetectorMode}): {@code embedded} (BlazeFace through
      * DJL/ONNX Runtime in the job), {@code sagemaker} (async calls to the endpoint of the
      * {@code SageMaker} group, per frame) or {@code edge} (the cameras detect faces and send face
-     * records; the job loads no detector). Face records are used in every mode.
+     * records; the job loads no detector). A job takes frame records, or in edge mode face
+     * records; the other kind becomes dead letters.
      */
     public static final String DETECTOR = "detector";
     public static final String DEFAULT_DETECTOR = "embedded";

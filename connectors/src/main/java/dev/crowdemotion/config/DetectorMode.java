@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /** Where faces are detected: the values of {@code Detection.detector} ({@link ConfigKeys#DETECTOR}). */
 public enum DetectorMode {
-    /** BlazeFace in the job (DJL, ONNX Runtime engine). */
+    /** BlazeFace in the job (DJL, ONNX Runtime engine); face records are rejected. */
     EMBEDDED,
-    /** An Amazon SageMaker endpoint running {@code model-server}, called per frame. */
+    /** An Amazon SageMaker endpoint running {@code model-server}, called per frame; face records are rejected. */
     SAGEMAKER,
     /** The cameras detect faces and send face records; frame records are rejected. */
     EDGE;

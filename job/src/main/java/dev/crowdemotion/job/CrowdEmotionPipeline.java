@@ -40,10 +40,10 @@ import java.time.Duration;
  * The job's dataflow:
  * <pre>
  * Kinesis source (records decoded, per-shard watermarks on capture time)
- *   -> FrameRouter (rejected records -> dead letters; face records from edge cameras -> EdgeFaceIntake)
+ *   -> FrameRouter (rejected records, and records of the kind the mode does not take -> dead letters)
  *   -> detection by Detection.detector: FaceDetectionFunction (embedded BlazeFace), or
- *      SageMakerDetection (async InvokeEndpoint) -> DetectedFrameCropping, or none (edge);
- *      frame markers + face crops, unioned with the edge cameras' crops
+ *      SageMakerDetection (async InvokeEndpoint) -> DetectedFrameCropping, or EdgeFaceIntake (edge:
+ *      the cameras' face records); frame markers + face crops
  *   -> keyBy(stage) -> FaceBatcher (up to K crops of one window per mosaic; admits calls at the
  *      budget, fairly across stages; markers and sampled-out faces bypass the async step)
  *   -> RekognitionEnrichment (async DetectFaces: paced to the TPS budget, retried;
@@ -108,10 +108,7 @@ public final class CrowdEmotionPipeline {
         SingleOutputStreamOperator<CameraFrame> frames = records
                 .process(new FrameRouter(config.detectorMode())).name("route").uid("frame-router");
 
-        SingleOutputStreamOperator<FaceCrop> edgeCrops = frames.getSideOutput(FrameRouter.EDGE_FACES)
-                .process(new EdgeFaceIntake(config)).name("edge faces").uid("edge-face-intake");
-        SingleOutputStreamOperator<FaceCrop> detected = detect(frames, config);
-        DataStream<FaceCrop> crops = detected == null ? edgeCrops : detected.union(edgeCrops);
+        SingleOutputStreamOperator<FaceCrop> crops = detect(frames, config);
 
         SingleOutputStreamOperator<FaceObservation> observations = enrich(crops, config);
 
@@ -126,21 +123,20 @@ public final class CrowdEmotionPipeline {
                 .map(new LateObservations()).name("late records").uid("late-records");
 
         DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
-                .union(edgeCrops.getSideOutput(FrameRouter.DEAD_LETTERS),
+                .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
                         observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
-        if (detected != null) {
-            deadLetters = deadLetters.union(detected.getSideOutput(FrameRouter.DEAD_LETTERS));
-        }
         return new Outputs(scores, deadLetters, observations, crops);
     }
 
     /**
-     * Face detection on whole frames, by {@code Detection.detector}: {@link FaceDetectionFunction}
-     * (embedded), or {@link SageMakerDetection} (async, unordered, bounded capacity and timeout)
-     * followed by {@link DetectedFrameCropping}; {@code null} in edge mode (no detector). The
-     * result's side output {@link FrameRouter#DEAD_LETTERS} holds the frames detection rejected.
+     * Face detection, by {@code Detection.detector}: {@link FaceDetectionFunction} (embedded), or
+     * {@link SageMakerDetection} (async, unordered, bounded capacity and timeout) followed by
+     * {@link DetectedFrameCropping}, on the frame records; or, in edge mode, {@link EdgeFaceIntake}
+     * on the face records of {@link FrameRouter#EDGE_FACES}. The result's side output
+     * {@link FrameRouter#DEAD_LETTERS} holds what detection rejected.
      */
-    static SingleOutputStreamOperator<FaceCrop> detect(DataStream<CameraFrame> frames, CrowdEmotionConfig config) {
+    static SingleOutputStreamOperator<FaceCrop> detect(SingleOutputStreamOperator<CameraFrame> frames,
+                                                       CrowdEmotionConfig config) {
         switch (config.detectorMode()) {
             case EMBEDDED:
                 return frames.process(new FaceDetectionFunction(config)).name("BlazeFace").uid("face-detection");
@@ -151,7 +147,8 @@ public final class CrowdEmotionPipeline {
                         .uid("sagemaker-detection")
                         .process(new DetectedFrameCropping(config)).name("crop faces").uid("sagemaker-face-crops");
             case EDGE:
-                return null;
+                return frames.getSideOutput(FrameRouter.EDGE_FACES)
+                        .process(new EdgeFaceIntake(config)).name("edge faces").uid("edge-face-intake");
             default:
                 throw new IllegalStateException("unknown detector " + config.detectorMode());
         }

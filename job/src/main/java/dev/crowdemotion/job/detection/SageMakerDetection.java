@@ -47,6 +47,8 @@ public class SageMakerDetection extends RichAsyncFunction<CameraFrame, DetectedF
     private transient PacedCaller<InvokeEndpointResponse> caller;
     private transient String customAttributes;
     private transient Counter errors;
+    /** Set by {@link #close}: calls failing because the job stops are not errors (in-flight frames are in the checkpoint). */
+    private transient volatile boolean closing;
 
     public SageMakerDetection(CrowdEmotionConfig config) {
         this.config = config;
@@ -84,6 +86,10 @@ public class SageMakerDetection extends RichAsyncFunction<CameraFrame, DetectedF
         caller.call(() -> client.invokeEndpoint(request)).whenComplete((response, failure) -> {
             DetectedFrame out;
             if (failure != null) {
+                if (closing) {
+                    result.complete(Collections.emptyList());
+                    return;
+                }
                 errors.inc();
                 String reason = ServiceErrors.reason(failure);
                 LOG.warn("InvokeEndpoint failed for {} ({}): {}", frame, reason,
@@ -111,6 +117,7 @@ public class SageMakerDetection extends RichAsyncFunction<CameraFrame, DetectedF
 
     @Override
     public void close() {
+        closing = true;
         if (caller != null) {
             caller.close();
         }

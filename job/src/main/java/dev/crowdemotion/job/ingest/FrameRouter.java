@@ -13,11 +13,14 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Splits the decoded Kinesis records: frames go on to the detector, faces detected on the cameras
- * to the side output {@link #EDGE_FACES}, rejected records to the dead-letter side output
- * {@link #DEAD_LETTERS}. In {@link DetectorMode#EDGE edge} mode the job has no detector, so frame
- * records become dead letters with reason {@code FRAME_IN_EDGE_MODE}. Counts {@code framesIn}
- * (all records) and {@code deadLetters}.
+ * Splits the decoded Kinesis records by {@code Detection.detector}: frame records go on to the
+ * detector (embedded or SageMaker), face records from edge cameras to the side output
+ * {@link #EDGE_FACES} (edge mode), rejected records to the dead-letter side output
+ * {@link #DEAD_LETTERS}. A record of the other kind than the mode expects becomes a dead letter:
+ * {@code FRAME_IN_EDGE_MODE} (the job has no detector), {@code FACE_RECORD_NOT_IN_EDGE_MODE}.
+ * One job takes one kind: a second path into the same windows, without the detector's latency,
+ * would advance the watermark past frames still being detected (measured: late frames with
+ * SageMaker detection). Counts {@code framesIn} (all records) and {@code deadLetters}.
  */
 public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
     private static final long serialVersionUID = 1L;
@@ -27,11 +30,11 @@ public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
     /** Side output of the faces detected on the cameras (record type {@code "face"}). */
     public static final OutputTag<EdgeFace> EDGE_FACES = new OutputTag<EdgeFace>("edge-faces") {};
 
-    private final boolean framesExpected;
+    private final boolean edge;
 
-    /** @param mode where faces are detected; frames are rejected in {@link DetectorMode#EDGE} */
+    /** @param mode where faces are detected: frames are expected, or in {@link DetectorMode#EDGE} face records */
     public FrameRouter(DetectorMode mode) {
-        this.framesExpected = mode != DetectorMode.EDGE;
+        this.edge = mode == DetectorMode.EDGE;
     }
 
     private transient Counter recordsIn;
@@ -46,8 +49,10 @@ public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
     @Override
     public void processElement(IngestedRecord record, Context ctx, Collector<CameraFrame> out) {
         recordsIn.inc();
-        if (record.isFrame() && framesExpected) {
+        if (record.isFrame() && !edge) {
             out.collect(record.getFrame());
+        } else if (record.isFace() && edge) {
+            ctx.output(EDGE_FACES, record.getFace());
         } else if (record.isFrame()) {
             CameraFrame f = record.getFrame();
             deadLetters.inc();
@@ -56,7 +61,12 @@ public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
                     .withFrame(f.getCameraId(), f.getStageId(), f.getCaptureTimeMs())
                     .withPayloadBytes(f.getImage().length));
         } else if (record.isFace()) {
-            ctx.output(EDGE_FACES, record.getFace());
+            EdgeFace f = record.getFace();
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.Step.INGEST, "FACE_RECORD_NOT_IN_EDGE_MODE",
+                    "a face record from an edge camera, but Detection.detector is not edge")
+                    .withFrame(f.getCameraId(), f.getStageId(), f.getCaptureTimeMs())
+                    .withPayloadBytes(f.getImage() == null ? 0 : f.getImage().length));
         } else {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, record.getRejected());

@@ -35,16 +35,21 @@ class FrameRouterTest {
     }
 
     @Test
-    void framesGoToTheDetectorFacesToTheEdgeOutputRejectsToDeadLetters() throws Exception {
-        try (OneInputStreamOperatorTestHarness<IngestedRecord, CameraFrame> h = harness(DetectorMode.EMBEDDED)) {
-            for (IngestedRecord r : records()) {
-                h.processElement(new StreamRecord<>(r, 1000));
+    void framesGoToTheDetectorFaceRecordsAndRejectsToDeadLetters() throws Exception {
+        for (DetectorMode mode : new DetectorMode[] {DetectorMode.EMBEDDED, DetectorMode.SAGEMAKER}) {
+            try (OneInputStreamOperatorTestHarness<IngestedRecord, CameraFrame> h = harness(mode)) {
+                for (IngestedRecord r : records()) {
+                    h.processElement(new StreamRecord<>(r, 1000));
+                }
+                assertThat(h.extractOutputValues()).extracting(CameraFrame::getCameraId).containsExactly("cam-1");
+                assertThat(h.getSideOutput(FrameRouter.EDGE_FACES)).isNull();
+                List<DeadLetter> dead = h.getSideOutput(FrameRouter.DEAD_LETTERS).stream().map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
+                assertThat(dead).extracting(DeadLetter::getReason)
+                        .containsExactlyInAnyOrder("FACE_RECORD_NOT_IN_EDGE_MODE", "BAD_MAGIC");
+                assertThat(dead).filteredOn(d -> d.getReason().startsWith("FACE"))
+                        .extracting(DeadLetter::getCameraId).containsExactly("cam-2");
             }
-            assertThat(h.extractOutputValues()).extracting(CameraFrame::getCameraId).containsExactly("cam-1");
-            assertThat(h.getSideOutput(FrameRouter.EDGE_FACES)).extracting(r -> r.getValue().getCameraId())
-                    .containsExactly("cam-2");
-            assertThat(h.getSideOutput(FrameRouter.DEAD_LETTERS)).extracting(r -> r.getValue().getReason())
-                    .containsExactly("BAD_MAGIC");
         }
     }
 

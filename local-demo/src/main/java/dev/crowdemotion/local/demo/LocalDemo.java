@@ -1,6 +1,13 @@
 package dev.crowdemotion.local.demo;
 
 import dev.crowdemotion.config.ApplicationProperties;
+import dev.crowdemotion.vision.DetectorOptions;
+import dev.crowdemotion.vision.BlazeFaceDetector;
+import dev.crowdemotion.simulator.RetryPolicy;
+import dev.crowdemotion.simulator.EdgeCamera;
+import dev.crowdemotion.job.detection.FrameCrops;
+import dev.crowdemotion.config.DetectorMode;
+import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.job.CrowdEmotionPipeline;
 import dev.crowdemotion.simulator.CameraSimulator;
 import dev.crowdemotion.simulator.CrowdComposer;
@@ -24,6 +31,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +74,12 @@ public final class LocalDemo implements Callable<Integer> {
     @Option(names = "--faces-max", defaultValue = "8", description = "Crowd: most faces per frame. Default: ${DEFAULT-VALUE}.")
     int facesMax;
 
+    @Option(names = "--detector", paramLabel = "MODE",
+            description = "Where faces are detected: embedded (BlazeFace in the job), sagemaker (the model server behind "
+                    + "the SageMaker stand-in) or edge (the simulated cameras detect and send face records). "
+                    + "Default: Detection.detector of the configuration.")
+    String detector;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
@@ -80,10 +95,27 @@ public final class LocalDemo implements Callable<Integer> {
         Path stages = stagesDir != null ? stagesDir : root.resolve("data/stages");
         Duration runFor = duration == null ? null : Durations.parse(duration);
 
-        System.out.println("Starting the local stack (kinesis-mock, DynamoDB Local, Rekognition stand-in)...");
-        try (LocalStack stack = LocalStack.start(ApplicationProperties.fromFile(configFile.toString()))) {
-            System.out.printf("  Kinesis %s, DynamoDB %s, Rekognition %s%n", stack.kinesisEmulator().endpoint(),
-                    stack.dynamoDbServer().endpoint(), stack.rekognition().endpoint());
+        Map<String, Properties> groups = ApplicationProperties.fromFile(configFile.toString());
+        if (detector != null) {
+            groups.computeIfAbsent(ConfigKeys.GROUP_DETECTION, g -> new Properties())
+                    .setProperty(ConfigKeys.DETECTOR, DetectorMode.parse(detector).value());
+        }
+        System.out.println("Starting the local stack (kinesis-mock, DynamoDB Local, Rekognition and SageMaker stand-ins)...");
+        try (LocalStack stack = LocalStack.start(groups);
+             BlazeFaceDetector edgeDetector = stack.config().detectorMode() == DetectorMode.EDGE
+                     ? BlazeFaceDetector.load(DetectorOptions.builder().minScore((float) stack.config().minScore()).build())
+                     : null) {
+            System.out.printf("  Kinesis %s, DynamoDB %s, Rekognition %s, SageMaker Runtime %s (model server %s)%n",
+                    stack.kinesisEmulator().endpoint(), stack.dynamoDbServer().endpoint(), stack.rekognition().endpoint(),
+                    stack.sageMaker().endpoint(), stack.modelServer().uri());
+            DetectorMode mode = stack.config().detectorMode();
+            System.out.println("  Face detection: " + mode.value() + (mode == DetectorMode.EDGE
+                    ? " (the cameras send face crops)" : mode == DetectorMode.SAGEMAKER
+                    ? " (endpoint " + stack.config().sageMakerEndpointName() + ")" : " (BlazeFace in the job)"));
+            KinesisFrameWriter writer = edgeDetector == null
+                    ? new KinesisFrameWriter(stack.kinesis(), StreamRef.name(stack.streamName()))
+                    : new KinesisFrameWriter(stack.kinesis(), StreamRef.name(stack.streamName()), RetryPolicy.defaults(),
+                            Thread::sleep, new Random(), new EdgeCamera(edgeDetector, FrameCrops.encoder(stack.config())));
 
             Map<String, FrameGenerator> generators = generators(stages);
             CameraSimulator simulator = CameraSimulator.builder()
@@ -91,7 +123,7 @@ public final class LocalDemo implements Callable<Integer> {
                     .camerasPerStage(camerasPerStage)
                     .fps(fps)
                     .duration(runFor != null ? runFor : Duration.ofDays(365))
-                    .sink(new KinesisFrameWriter(stack.kinesis(), StreamRef.name(stack.streamName())))
+                    .sink(writer)
                     .clock(SimClock.system())
                     .build();
             System.out.printf("Camera simulator: stages %s, %d cameras each, %.1f fps, %s frames%n",
@@ -121,6 +153,9 @@ public final class LocalDemo implements Callable<Integer> {
             board.printUpdates();
             SimulationReport report = simulation.get(30, TimeUnit.SECONDS);
             System.out.printf("%nSimulator: %s%nRekognition stand-in: %s%n", report.summary(), stack.rekognition().counters());
+            if (mode == DetectorMode.SAGEMAKER) {
+                System.out.printf("SageMaker Runtime stand-in: %s%n", stack.sageMaker().counters());
+            }
             job.cancel().get(30, TimeUnit.SECONDS);
             return report.ok() ? 0 : 1;
         }
