@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.aws.StandInHttp;
 import dev.crowdemotion.vision.BlazeFaceDetector;
 import dev.crowdemotion.vision.EmotionClassifier;
 import dev.crowdemotion.vision.FaceBox;
@@ -21,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,10 +48,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -489,11 +487,11 @@ public final class RekognitionStandIn implements AutoCloseable {
             throw new IllegalStateException("cannot bind " + LocalAws.LOOPBACK_HOST + ":" + options.port, e);
         }
         ThreadPoolExecutor executor = new ThreadPoolExecutor(options.workerThreads, options.workerThreads,
-                0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("rekognition-stand-in"));
+                0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), StandInHttp.daemonThreads("rekognition-stand-in"));
         // HTTP threads only read request bodies and decide admission: the arrival time is stamped
         // when the request arrives, not when a busy worker gets to it.
-        ExecutorService httpThreads = Executors.newCachedThreadPool(daemonThreads("rekognition-stand-in-http"));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("rekognition-stand-in-timer"));
+        ExecutorService httpThreads = Executors.newCachedThreadPool(StandInHttp.daemonThreads("rekognition-stand-in-http"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, StandInHttp.daemonThreads("rekognition-stand-in-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         long seed = options.seed != null ? options.seed : new Random().nextLong();
@@ -759,22 +757,7 @@ public final class RekognitionStandIn implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Response response) {
-        try {
-            if (response.errorType != null) {
-                exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType);
-            }
-            byte[] body = response.body;
-            exchange.getResponseHeaders().set("Content-Type", JSON_11);
-            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-            exchange.sendResponseHeaders(response.status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        } catch (IOException e) {
-            LOG.debug("response not delivered (client gone?): {}", e.toString());
-        } finally {
-            exchange.close();
-        }
+        StandInHttp.respond(exchange, response.status, JSON_11, response.errorType, response.body);
     }
 
     /** Holds {@code exchange} unanswered, then closes its connection; no thread waits meanwhile. */
@@ -1022,15 +1005,6 @@ public final class RekognitionStandIn implements AutoCloseable {
         } catch (JsonProcessingException e) {
             return ("{\"__type\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private record Response(int status, String errorType, byte[] body) {}

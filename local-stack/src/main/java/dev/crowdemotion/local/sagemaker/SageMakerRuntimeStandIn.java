@@ -3,12 +3,12 @@ package dev.crowdemotion.local.sagemaker;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.aws.StandInHttp;
 import dev.crowdemotion.local.rekognition.LatencyModel;
 import dev.crowdemotion.local.rekognition.TokenBucket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,16 +21,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -333,8 +330,8 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind " + LocalAws.LOOPBACK_HOST + ":" + options.port, e);
         }
-        ExecutorService httpThreads = Executors.newCachedThreadPool(daemonThreads("sagemaker-stand-in-http"));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("sagemaker-stand-in-timer"));
+        ExecutorService httpThreads = Executors.newCachedThreadPool(StandInHttp.daemonThreads("sagemaker-stand-in-http"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, StandInHttp.daemonThreads("sagemaker-stand-in-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         long seed = options.seed != null ? options.seed : new Random().nextLong();
@@ -558,25 +555,11 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
         if (THROTTLING.equals(error.code()) || MODEL_NOT_READY.equals(error.code())) {
             throttled.increment();
         }
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", error.code());
-        send(exchange, error.status(), JSON, error.body());
+        StandInHttp.respond(exchange, error.status(), JSON, error.code(), error.body());
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) {
-        try {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("response not delivered (client gone?): {}", e.toString());
-        } finally {
-            exchange.close();
-        }
+        StandInHttp.respond(exchange, status, contentType, null, body);
     }
 
     private static byte[] readBody(InputStream in) throws IOException {
@@ -590,14 +573,5 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
             throw new IllegalArgumentException("endpoint name must match ^[a-zA-Z0-9](-*[a-zA-Z0-9])* (1-63 chars), got " + name);
         }
         return name;
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
