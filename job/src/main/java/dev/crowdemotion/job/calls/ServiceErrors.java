@@ -25,8 +25,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@link Kind#TIMEOUT}: the SDK's attempt/call timeouts, and I/O failures (connection reset or refused);</li>
  *   <li>{@link Kind#PERMANENT}: everything else, notably {@code InvalidImageFormatException},
  *       {@code ImageTooLargeException}, {@code InvalidParameterException}, SageMaker's
- *       {@code ValidationError} and {@code ModelError} with a 4xx original status (the container refused the input, e.g. an
- *       image it cannot decode; a {@code ModelError} with a 5xx original status is {@link Kind#SERVER}): retrying cannot help, the input goes to the dead-letter output.</li>
+ *       {@code ValidationError} and {@code ModelError} with a 4xx original status (the container
+ *       refused the input, e.g. an image it cannot decode; a {@code ModelError} with a 5xx
+ *       original status is {@link Kind#SERVER}): retrying cannot help, the input goes to the
+ *       dead-letter output.</li>
  * </ul>
  * Error codes are those of the Rekognition API reference (DetectFaces, "Errors") and the
  * SageMaker Runtime API reference (InvokeEndpoint, "Errors").
