@@ -143,7 +143,7 @@ public final class CrowdEmotionPipeline {
             case SAGEMAKER:
                 return IdleSafeAsyncWaitOperatorFactory.unorderedWait(frames, new SageMakerDetection(config),
                                 config.sageMakerAsyncTimeoutMs(), config.sageMakerAsyncCapacity(frames.getParallelism()),
-                                TypeInformation.of(DetectedFrame.class), "SageMaker InvokeEndpoint")
+                                TypeInformation.of(DetectedFrame.class), "SageMaker InvokeEndpoint", true)
                         .uid("sagemaker-detection")
                         .process(new DetectedFrameCropping(config)).name("crop faces").uid("sagemaker-face-crops");
             case EDGE:
@@ -170,7 +170,7 @@ public final class CrowdEmotionPipeline {
         return IdleSafeAsyncWaitOperatorFactory.unorderedWait(batches,
                         new RekognitionEnrichment(config), config.asyncTimeoutMs(),
                         config.asyncCapacity(batches.getParallelism()), TypeInformation.of(FaceObservation.class),
-                        "DetectFaces")
+                        "DetectFaces", false) // joined by the BYPASS side output below: never announce IDLE
                 .uid("rekognition-enrichment")
                 // frame markers and sampled-out faces never wait in the async operator's queue
                 .union(batches.getSideOutput(FaceBatcher.BYPASS))

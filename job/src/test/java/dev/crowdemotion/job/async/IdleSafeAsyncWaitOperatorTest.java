@@ -69,7 +69,7 @@ class IdleSafeAsyncWaitOperatorTest {
                         .withTimestampAssigner((t, ignored) -> t)
                         .withIdleness(Duration.ofMillis(300)));
         DataStream<Long> called = idleSafe
-                ? IdleSafeAsyncWaitOperatorFactory.unorderedWait(frames, new SlowCall(), 10_000, 10, Types.LONG, "slow call")
+                ? IdleSafeAsyncWaitOperatorFactory.unorderedWait(frames, new SlowCall(), 10_000, 10, Types.LONG, "slow call", true)
                 : AsyncDataStream.unorderedWait(frames, new SlowCall(), 10_000, TimeUnit.MILLISECONDS, 10);
         called.windowAll(TumblingEventTimeWindows.of(Duration.ofSeconds(10)))
                 .process(new ProcessAllWindowFunction<Long, String, TimeWindow>() {
