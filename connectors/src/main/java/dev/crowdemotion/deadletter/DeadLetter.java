@@ -1,5 +1,7 @@
 package dev.crowdemotion.deadletter;
 
+import dev.crowdemotion.frame.CameraFrame;
+
 import java.util.Objects;
 
 /**
@@ -49,6 +51,15 @@ public class DeadLetter {
         this.stageId = stageId;
         this.captureTimeMs = captureTimeMs;
         return this;
+    }
+
+    /**
+     * Sets the frame's camera, stage and capture time, and its image size as the payload size
+     * (0 without an image); returns this.
+     */
+    public DeadLetter withFrame(CameraFrame frame) {
+        return withFrame(frame.getCameraId(), frame.getStageId(), frame.getCaptureTimeMs())
+                .withPayloadBytes(frame.getImage() == null ? 0 : frame.getImage().length);
     }
 
     /** Sets the size of the rejected payload in bytes and returns this. */

@@ -1,7 +1,9 @@
 package dev.crowdemotion.job;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 
 /**
  * Where operators register their operational metrics: the Flink metric group
@@ -51,6 +53,14 @@ public final class JobMetrics {
     public static final String LATE_RECORDS = "lateRecords";
 
     private JobMetrics() {}
+
+    /**
+     * A counter of {@code group} that may be incremented from any thread (SDK callbacks, pacer
+     * and retry threads), not only the task thread.
+     */
+    public static Counter threadSafeCounter(MetricGroup group, String name) {
+        return group.counter(name, new ThreadSafeSimpleCounter());
+    }
 
     /** The {@value #GROUP} group of an operator's runtime context. */
     public static MetricGroup group(RuntimeContext ctx) {

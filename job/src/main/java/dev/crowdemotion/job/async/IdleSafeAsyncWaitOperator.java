@@ -110,11 +110,6 @@ public class IdleSafeAsyncWaitOperator<IN, OUT> extends AsyncWaitOperator<IN, OU
         });
     }
 
-    /** Whether an {@code IDLE} status is being held back (for tests). */
-    boolean isIdleHeld() {
-        return idleHeld;
-    }
-
     /** Passes everything on, noting the watermarks the operator emits. */
     private final class WatermarkTrackingOutput implements Output<StreamRecord<OUT>> {
         private final Output<StreamRecord<OUT>> out;

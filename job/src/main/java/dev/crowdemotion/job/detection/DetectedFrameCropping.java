@@ -86,8 +86,6 @@ public class DetectedFrameCropping extends ProcessFunction<DetectedFrame, FaceCr
 
     private void deadLetter(Context ctx, CameraFrame frame, String reason, String detail) {
         deadLetters.inc();
-        ctx.output(FrameRouter.DEAD_LETTERS, new DeadLetter(DeadLetter.Step.DETECTION, reason, detail)
-                .withFrame(frame.getCameraId(), frame.getStageId(), frame.getCaptureTimeMs())
-                .withPayloadBytes(frame.getImage() == null ? 0 : frame.getImage().length));
+        ctx.output(FrameRouter.DEAD_LETTERS, new DeadLetter(DeadLetter.Step.DETECTION, reason, detail).withFrame(frame));
     }
 }

@@ -61,10 +61,8 @@ public class FaceDetectionFunction extends ProcessFunction<CameraFrame, FaceCrop
             image = Images.decode(frame.getImage());
         } catch (ImageDecodeException e) {
             deadLetters.inc();
-            ctx.output(FrameRouter.DEAD_LETTERS, new DeadLetter(DeadLetter.Step.DETECTION, "IMAGE_UNDECODABLE",
-                    e.getMessage())
-                    .withFrame(frame.getCameraId(), frame.getStageId(), frame.getCaptureTimeMs())
-                    .withPayloadBytes(frame.getImage() == null ? 0 : frame.getImage().length));
+            ctx.output(FrameRouter.DEAD_LETTERS,
+                    new DeadLetter(DeadLetter.Step.DETECTION, "IMAGE_UNDECODABLE", e.getMessage()).withFrame(frame));
             return;
         }
         framesDecoded.inc();

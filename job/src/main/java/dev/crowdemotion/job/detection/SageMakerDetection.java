@@ -10,7 +10,6 @@ import dev.crowdemotion.job.calls.ServiceErrors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -64,15 +63,13 @@ public class SageMakerDetection extends RichAsyncFunction<CameraFrame, DetectedF
         caller = new PacedCaller<>("sagemaker", config.sageMakerMaxTps() / parallelism,
                 config.sageMakerRetryMaxAttempts(), Duration.ofMillis(config.sageMakerRetryInitialBackoffMs()),
                 Duration.ofMillis(config.sageMakerRetryMaxBackoffMs()),
-                new PacedCaller.Metrics(counter(m, JobMetrics.SAGEMAKER_CALLS),
-                        counter(m, JobMetrics.SAGEMAKER_THROTTLES), counter(m, JobMetrics.SAGEMAKER_RETRIES)));
-        errors = counter(m, JobMetrics.SAGEMAKER_ERRORS);
+                new PacedCaller.Metrics(JobMetrics.threadSafeCounter(m, JobMetrics.SAGEMAKER_CALLS),
+                        JobMetrics.threadSafeCounter(m, JobMetrics.SAGEMAKER_THROTTLES),
+                        JobMetrics.threadSafeCounter(m, JobMetrics.SAGEMAKER_RETRIES)));
+        errors = JobMetrics.threadSafeCounter(m, JobMetrics.SAGEMAKER_ERRORS);
         customAttributes = String.format(Locale.ROOT, "min_score=%s", config.minScore());
     }
 
-    private static Counter counter(MetricGroup m, String name) {
-        return m.counter(name, new ThreadSafeSimpleCounter());
-    }
 
     @Override
     public void asyncInvoke(CameraFrame frame, ResultFuture<DetectedFrame> result) {

@@ -16,7 +16,6 @@ import dev.crowdemotion.scores.EmotionType;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -86,15 +85,16 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
         // counters below are incremented from SDK, pacer and retry threads: thread-safe ones
         caller = new PacedCaller<>("rekognition", share, config.retryMaxAttempts(),
                 Duration.ofMillis(config.retryInitialBackoffMs()), Duration.ofMillis(config.retryMaxBackoffMs()),
-                new PacedCaller.Metrics(counter(m, JobMetrics.REKOGNITION_CALLS),
-                        counter(m, JobMetrics.REKOGNITION_THROTTLES), counter(m, JobMetrics.REKOGNITION_RETRIES)));
+                new PacedCaller.Metrics(JobMetrics.threadSafeCounter(m, JobMetrics.REKOGNITION_CALLS),
+                        JobMetrics.threadSafeCounter(m, JobMetrics.REKOGNITION_THROTTLES),
+                        JobMetrics.threadSafeCounter(m, JobMetrics.REKOGNITION_RETRIES)));
         packer = new MosaicPacker(config.mosaicTilePx());
-        images = counter(m, JobMetrics.REKOGNITION_IMAGES);
-        errors = counter(m, JobMetrics.REKOGNITION_ERRORS);
-        timeouts = counter(m, JobMetrics.REKOGNITION_TIMEOUTS);
-        sampledOut = counter(m, JobMetrics.FACES_SAMPLED_OUT);
-        tilesEmpty = counter(m, JobMetrics.MOSAIC_TILES_EMPTY);
-        tilesCrowded = counter(m, JobMetrics.MOSAIC_TILES_CROWDED);
+        images = JobMetrics.threadSafeCounter(m, JobMetrics.REKOGNITION_IMAGES);
+        errors = JobMetrics.threadSafeCounter(m, JobMetrics.REKOGNITION_ERRORS);
+        timeouts = JobMetrics.threadSafeCounter(m, JobMetrics.REKOGNITION_TIMEOUTS);
+        sampledOut = JobMetrics.threadSafeCounter(m, JobMetrics.FACES_SAMPLED_OUT);
+        tilesEmpty = JobMetrics.threadSafeCounter(m, JobMetrics.MOSAIC_TILES_EMPTY);
+        tilesCrowded = JobMetrics.threadSafeCounter(m, JobMetrics.MOSAIC_TILES_CROWDED);
         m.gauge("rekognitionBacklog", caller::waiting);
     }
 
@@ -127,9 +127,6 @@ public class RekognitionEnrichment extends RichAsyncFunction<FaceBatch, FaceObse
         });
     }
 
-    private static Counter counter(MetricGroup group, String name) {
-        return group.counter(name, new ThreadSafeSimpleCounter());
-    }
 
     private CompletableFuture<FaceObservation> single(FaceCrop crop) {
         return detectFaces(crop.getJpeg()).handle((response, failure) -> {

@@ -57,9 +57,7 @@ public class FrameRouter extends ProcessFunction<IngestedRecord, CameraFrame> {
             CameraFrame f = record.getFrame();
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.Step.INGEST, "FRAME_IN_EDGE_MODE",
-                    "Detection.detector=edge: the job has no detector for whole frames")
-                    .withFrame(f.getCameraId(), f.getStageId(), f.getCaptureTimeMs())
-                    .withPayloadBytes(f.getImage().length));
+                    "Detection.detector=edge: the job has no detector for whole frames").withFrame(f));
         } else if (record.isFace()) {
             EdgeFace f = record.getFace();
             deadLetters.inc();
