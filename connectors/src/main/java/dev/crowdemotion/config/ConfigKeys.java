@@ -124,9 +124,22 @@ public final class ConfigKeys {
 
     /** Group: event time and windows. */
     public static final String GROUP_AGGREGATION = "Aggregation";
-    /** Tumbling window length, ms. */
+    /** Window length, ms. */
     public static final String WINDOW_SIZE_MS = "window.size.ms";
     public static final long DEFAULT_WINDOW_SIZE_MS = 10_000;
+    /**
+     * Window slide, ms: equal to {@code window.size.ms} (the default) for tumbling windows, smaller
+     * for sliding windows (a divisor of the size). Per-set and per-track summaries use only the
+     * windows that start on a multiple of the size, so no frame is counted twice.
+     */
+    public static final String WINDOW_SLIDE_MS = "window.slide.ms";
+    /**
+     * How long after a window fired (watermark past its end) late frames and faces still update
+     * it, ms; each update rewrites the window's item. Records later than this are dead letters
+     * ({@code LATE_FRAME}, {@code LATE_FACE}) counted in {@code lateRecords}. Default 0.
+     */
+    public static final String ALLOWED_LATENESS_MS = "allowed.lateness.ms";
+    public static final long DEFAULT_ALLOWED_LATENESS_MS = 0;
     /** Bounded out-of-orderness of capture times within one shard, ms. */
     public static final String MAX_OUT_OF_ORDERNESS_MS = "max.out.of.orderness.ms";
     public static final long DEFAULT_MAX_OUT_OF_ORDERNESS_MS = 2_000;
@@ -139,4 +152,46 @@ public final class ConfigKeys {
     /** Table name. */
     public static final String TABLE_NAME = "table.name";
     public static final String DEFAULT_TABLE_NAME = "crowd-emotion-stage-scores";
+    /** Table of per-set and per-track summaries for artists. */
+    public static final String PERFORMANCE_TABLE_NAME = "performance.table.name";
+    public static final String DEFAULT_PERFORMANCE_TABLE_NAME = "crowd-emotion-performance-scores";
+    /**
+     * Items expire this many days after their window (or performance) ended, through DynamoDB
+     * TTL on {@code expires_at}; 0 (the default) = items never expire.
+     */
+    public static final String TTL_DAYS = "ttl.days";
+
+    /**
+     * Group: the setlist, the second input (schedule events, {@code dev.crowdemotion.setlist}).
+     * Either a Kinesis stream ({@code stream.arn} with {@code aws.*} and {@code initial.position},
+     * default {@code TRIM_HORIZON}) or, for local runs, a JSON Lines file ({@code file.path}).
+     * Without either the job runs without setlists: windows carry no artist or track and no
+     * per-set/per-track summaries are written.
+     */
+    public static final String GROUP_SETLIST = "Setlist";
+    /** A JSON Lines file of schedule events (local runs). */
+    public static final String FILE_PATH = "file.path";
+    /**
+     * How long the setlist join keeps window scores for summaries and for schedule events that
+     * arrive after the windows they cover, ms. At least the longest set. Default 24 h.
+     */
+    public static final String RETENTION_MS = "retention.ms";
+    public static final long DEFAULT_SETLIST_RETENTION_MS = 24L * 3600 * 1000;
+
+    /**
+     * Group: business metrics to Amazon CloudWatch ({@code PutMetricData}), per stage and
+     * emotion. Present and not {@code enabled=false}: the job attaches the CloudWatch sink. Also
+     * takes {@code aws.region} and {@code aws.endpoint}.
+     */
+    public static final String GROUP_CLOUDWATCH = "CloudWatch";
+    public static final String ENABLED = "enabled";
+    /** CloudWatch namespace of the business metrics. */
+    public static final String NAMESPACE = "namespace";
+    public static final String DEFAULT_NAMESPACE = "CrowdEmotion";
+    /**
+     * Most distinct {@code Stage} dimension values; stages beyond the first this many seen are
+     * published as {@code Stage=other}, which bounds metric cardinality and cost.
+     */
+    public static final String MAX_STAGES = "max.stages";
+    public static final int DEFAULT_MAX_STAGES = 20;
 }

@@ -48,6 +48,20 @@ public final class CrowdEmotionConfig implements Serializable {
         if (windowSizeMs() <= 0) {
             throw new IllegalArgumentException(GROUP_AGGREGATION + "." + WINDOW_SIZE_MS + " must be > 0");
         }
+        if (windowSlideMs() <= 0 || windowSlideMs() > windowSizeMs() || windowSizeMs() % windowSlideMs() != 0) {
+            throw new IllegalArgumentException(GROUP_AGGREGATION + "." + WINDOW_SLIDE_MS
+                    + " must be > 0 and divide " + WINDOW_SIZE_MS + ", is " + windowSlideMs());
+        }
+        if (allowedLatenessMs() < 0 || ttlDays() < 0) {
+            throw new IllegalArgumentException(GROUP_AGGREGATION + "." + ALLOWED_LATENESS_MS + " and "
+                    + GROUP_SCORES_SINK + "." + TTL_DAYS + " must be >= 0");
+        }
+        if (setlistStreamArn() != null && setlistFilePath() != null) {
+            throw new IllegalArgumentException(GROUP_SETLIST + ": set stream.arn or file.path, not both");
+        }
+        if (cloudWatchEnabled() && (cloudWatchMaxStages() < 1 || cloudWatchNamespace().startsWith("AWS/"))) {
+            throw new IllegalArgumentException(GROUP_CLOUDWATCH + ": max.stages must be >= 1 and the namespace must not start with AWS/");
+        }
         if (maxTps() <= 0 || asyncTimeoutMs() <= 0 || callTimeoutMs() <= 0 || retryMaxAttempts() < 1) {
             throw new IllegalArgumentException(GROUP_REKOGNITION
                     + ": max.tps, async.timeout.ms and call.timeout.ms must be > 0, retry.max.attempts >= 1");
@@ -140,10 +154,33 @@ public final class CrowdEmotionConfig implements Serializable {
     public int mosaicTilePx() { return (int) getLong(GROUP_REKOGNITION, MOSAIC_TILE_PX, DEFAULT_MOSAIC_TILE_PX); }
 
     public long windowSizeMs() { return getLong(GROUP_AGGREGATION, WINDOW_SIZE_MS, DEFAULT_WINDOW_SIZE_MS); }
+    /** Window slide, ms; equals {@link #windowSizeMs()} (tumbling) unless configured. */
+    public long windowSlideMs() { return getLong(GROUP_AGGREGATION, WINDOW_SLIDE_MS, windowSizeMs()); }
+    public boolean slidingWindows() { return windowSlideMs() != windowSizeMs(); }
+    public long allowedLatenessMs() { return getLong(GROUP_AGGREGATION, ALLOWED_LATENESS_MS, DEFAULT_ALLOWED_LATENESS_MS); }
     public long maxOutOfOrdernessMs() { return getLong(GROUP_AGGREGATION, MAX_OUT_OF_ORDERNESS_MS, DEFAULT_MAX_OUT_OF_ORDERNESS_MS); }
     public long idlenessMs() { return getLong(GROUP_AGGREGATION, IDLENESS_MS, DEFAULT_IDLENESS_MS); }
 
     public String tableName() { return get(GROUP_SCORES_SINK, TABLE_NAME, DEFAULT_TABLE_NAME); }
+    public String performanceTableName() { return get(GROUP_SCORES_SINK, PERFORMANCE_TABLE_NAME, DEFAULT_PERFORMANCE_TABLE_NAME); }
+    /** Days until items expire (DynamoDB TTL); 0 = never. */
+    public long ttlDays() { return getLong(GROUP_SCORES_SINK, TTL_DAYS, 0); }
+
+    /** Setlist Kinesis stream ARN, or {@code null}. */
+    public String setlistStreamArn() { return get(GROUP_SETLIST, STREAM_ARN, null); }
+    /** Setlist JSON Lines file, or {@code null}. */
+    public String setlistFilePath() { return get(GROUP_SETLIST, FILE_PATH, null); }
+    /** Whether the job has a setlist input. */
+    public boolean hasSetlist() { return setlistStreamArn() != null || setlistFilePath() != null; }
+    public String setlistInitialPosition() { return get(GROUP_SETLIST, INITIAL_POSITION, "TRIM_HORIZON"); }
+    public long setlistRetentionMs() { return getLong(GROUP_SETLIST, RETENTION_MS, DEFAULT_SETLIST_RETENTION_MS); }
+
+    /** Whether the CloudWatch business-metrics sink is attached: group present, {@code enabled} not false. */
+    public boolean cloudWatchEnabled() {
+        return groups.containsKey(GROUP_CLOUDWATCH) && Boolean.parseBoolean(get(GROUP_CLOUDWATCH, ENABLED, "true"));
+    }
+    public String cloudWatchNamespace() { return get(GROUP_CLOUDWATCH, NAMESPACE, DEFAULT_NAMESPACE); }
+    public int cloudWatchMaxStages() { return (int) getLong(GROUP_CLOUDWATCH, MAX_STAGES, DEFAULT_MAX_STAGES); }
 
     private void require(String group, String key) {
         if (get(group, key, null) == null) {

@@ -21,7 +21,16 @@ import java.util.Map;
  * mean_confidence  M   {HAPPY: N, SAD: N, ...}, Rekognition Confidence 0-100
  * dominant_counts  M   {HAPPY: N, ...} faces per dominant emotion
  * dominant_emotion S   absent when no face was enriched
+ * energy           N   {@link EnergyIndex}, 0-100, 3 decimals; absent when no face was enriched
+ * coverage         N   faces_enriched / faces_detected, 0..1; absent when no face was detected
+ * shares           M   {HAPPY: N, ...} share 0..1 of enriched faces per dominant emotion
+ * artist, set_id, track_id, track_title  S   what was playing at the window's midpoint (setlist); absent if nothing
+ * expires_at       N   epoch seconds; DynamoDB TTL attribute, present only when a TTL is configured
  * </pre>
+ *
+ * Global secondary index {@value #BY_WINDOW_INDEX}: partition key {@code window_start}, sort key
+ * {@code energy}, all attributes projected: the stages of one window ranked by energy
+ * (leaderboard). Sparse: windows without enriched faces (no energy) are not on it.
  */
 public final class StageScoresTable {
     public static final String STAGE_ID = "stage_id";
@@ -33,11 +42,31 @@ public final class StageScoresTable {
     public static final String MEAN_CONFIDENCE = "mean_confidence";
     public static final String DOMINANT_COUNTS = "dominant_counts";
     public static final String DOMINANT_EMOTION = "dominant_emotion";
+    public static final String ENERGY = "energy";
+    public static final String COVERAGE = "coverage";
+    public static final String SHARES = "shares";
+    public static final String ARTIST = "artist";
+    public static final String SET_ID = "set_id";
+    public static final String TRACK_ID = "track_id";
+    public static final String TRACK_TITLE = "track_title";
+    /** The DynamoDB TTL attribute (epoch seconds) of both score tables. */
+    public static final String EXPIRES_AT = "expires_at";
+    /** The leaderboard index: stages of one window ranked by energy. */
+    public static final String BY_WINDOW_INDEX = "by-window";
 
     private StageScoresTable() {}
 
-    /** The item for a score. */
+    /** The item for a score, without TTL. */
     public static Map<String, AttributeValue> toItem(StageWindowScore s) {
+        return toItem(s, 0);
+    }
+
+    /**
+     * The item for a score.
+     *
+     * @param expiresAtEpochS value of {@value #EXPIRES_AT} (epoch seconds), or {@code <= 0} for none
+     */
+    public static Map<String, AttributeValue> toItem(StageWindowScore s, long expiresAtEpochS) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(STAGE_ID, AttributeValue.fromS(s.getStageId()));
         item.put(WINDOW_START, n(s.getWindowStartMs()));
@@ -56,8 +85,40 @@ public final class StageScoresTable {
         EmotionType dominant = s.dominantEmotion();
         if (dominant != null) {
             item.put(DOMINANT_EMOTION, AttributeValue.fromS(dominant.name()));
+            item.put(ENERGY, decimal(s.energy()));
+            Map<String, AttributeValue> shares = new HashMap<>();
+            for (EmotionType e : EmotionType.values()) {
+                shares.put(e.name(), decimal(s.share(e)));
+            }
+            item.put(SHARES, AttributeValue.fromM(shares));
+        }
+        if (!Double.isNaN(s.coverage())) {
+            item.put(COVERAGE, decimal(s.coverage()));
+        }
+        putString(item, ARTIST, s.getArtist());
+        putString(item, SET_ID, s.getSetId());
+        putString(item, TRACK_ID, s.getTrackId());
+        putString(item, TRACK_TITLE, s.getTrackTitle());
+        if (expiresAtEpochS > 0) {
+            item.put(EXPIRES_AT, n(expiresAtEpochS));
         }
         return item;
+    }
+
+    /** A number with 3 decimals (energies, shares, coverage), as stored. */
+    static AttributeValue decimal(double v) {
+        return AttributeValue.fromN(String.format(Locale.ROOT, "%.3f", v));
+    }
+
+    static void putString(Map<String, AttributeValue> item, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            item.put(key, AttributeValue.fromS(value));
+        }
+    }
+
+    static String string(Map<String, AttributeValue> item, String key) {
+        AttributeValue v = item.get(key);
+        return v == null ? null : v.s();
     }
 
     /**
@@ -76,24 +137,40 @@ public final class StageScoresTable {
         s.setFramesSeen(num(item, FRAMES_SEEN));
         s.setFacesDetected(num(item, FACES_DETECTED));
         s.setFacesEnriched(num(item, FACES_ENRICHED));
-        double[] means = new double[EmotionType.COUNT];
+        double[] means = emotionNumbers(item, MEAN_CONFIDENCE);
+        double[] c = emotionNumbers(item, DOMINANT_COUNTS);
         long[] counts = new long[EmotionType.COUNT];
-        Map<String, AttributeValue> m = item.containsKey(MEAN_CONFIDENCE) ? item.get(MEAN_CONFIDENCE).m() : Map.of();
-        Map<String, AttributeValue> c = item.containsKey(DOMINANT_COUNTS) ? item.get(DOMINANT_COUNTS).m() : Map.of();
-        for (EmotionType e : EmotionType.values()) {
-            if (m.containsKey(e.name())) means[e.ordinal()] = Double.parseDouble(m.get(e.name()).n());
-            if (c.containsKey(e.name())) counts[e.ordinal()] = Long.parseLong(c.get(e.name()).n());
+        for (int e = 0; e < counts.length; e++) {
+            counts[e] = (long) c[e];
         }
         s.setMeanConfidence(means);
         s.setDominantCounts(counts);
+        s.setArtist(string(item, ARTIST));
+        s.setSetId(string(item, SET_ID));
+        s.setTrackId(string(item, TRACK_ID));
+        s.setTrackTitle(string(item, TRACK_TITLE));
         return s;
     }
 
-    private static AttributeValue n(long v) {
+    /** A map attribute of per-emotion numbers as an array by {@link EmotionType#ordinal()} (0 where absent). */
+    static double[] emotionNumbers(Map<String, AttributeValue> item, String key) {
+        double[] values = new double[EmotionType.COUNT];
+        AttributeValue v = item.get(key);
+        Map<String, AttributeValue> m = v == null || !v.hasM() ? Map.of() : v.m();
+        for (EmotionType e : EmotionType.values()) {
+            AttributeValue x = m.get(e.name());
+            if (x != null && x.n() != null) {
+                values[e.ordinal()] = Double.parseDouble(x.n());
+            }
+        }
+        return values;
+    }
+
+    static AttributeValue n(long v) {
         return AttributeValue.fromN(Long.toString(v));
     }
 
-    private static long num(Map<String, AttributeValue> item, String key) {
+    static long num(Map<String, AttributeValue> item, String key) {
         AttributeValue v = item.get(key);
         return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }

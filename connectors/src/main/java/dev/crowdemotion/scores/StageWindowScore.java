@@ -13,9 +13,11 @@ import java.util.Objects;
  *   <li>{@code facesEnriched}: faces for which Rekognition returned emotions;</li>
  *   <li>{@code meanConfidence[e]}: mean of Rekognition's Confidence (0-100) for emotion {@code e}
  *       over the enriched faces (0 when none), indexed by {@link EmotionType#ordinal()};</li>
- *   <li>{@code dominantCounts[e]}: number of enriched faces whose highest-confidence emotion is {@code e}.</li>
+ *   <li>{@code dominantCounts[e]}: number of enriched faces whose highest-confidence emotion is {@code e};</li>
+ *   <li>{@code artist}, {@code setId}, {@code trackId}, {@code trackTitle}: what was playing on the
+ *       stage at the window's midpoint, from the setlist ({@code null} when nothing was scheduled).</li>
  * </ul>
- * Flink POJO.
+ * Derived: {@link #energy()} ({@link EnergyIndex}), {@link #share}, {@link #coverage()}. Flink POJO.
  */
 public class StageWindowScore {
     private String stageId;
@@ -26,6 +28,10 @@ public class StageWindowScore {
     private long facesEnriched;
     private double[] meanConfidence = new double[EmotionType.COUNT];
     private long[] dominantCounts = new long[EmotionType.COUNT];
+    private String artist;
+    private String setId;
+    private String trackId;
+    private String trackTitle;
 
     /** For Flink's POJO serializer. */
     public StageWindowScore() {}
@@ -56,17 +62,41 @@ public class StageWindowScore {
         return meanConfidence[e.ordinal()];
     }
 
+    /** The artist playing at the window's midpoint, or {@code null}. */
+    public String getArtist() { return artist; }
+    public void setArtist(String artist) { this.artist = artist; }
+    /** The set playing at the window's midpoint, or {@code null}. */
+    public String getSetId() { return setId; }
+    public void setSetId(String setId) { this.setId = setId; }
+    /** The track playing at the window's midpoint, or {@code null}. */
+    public String getTrackId() { return trackId; }
+    public void setTrackId(String trackId) { this.trackId = trackId; }
+    public String getTrackTitle() { return trackTitle; }
+    public void setTrackTitle(String trackTitle) { this.trackTitle = trackTitle; }
+
+    /** The window's midpoint, epoch ms UTC: the instant that decides which track a window belongs to. */
+    public long midpointMs() {
+        return windowStartMs + (windowEndMs - windowStartMs) / 2;
+    }
+
     /** The emotion most faces showed, or {@code null} if no face was enriched (ties: enum order). */
     public EmotionType dominantEmotion() {
-        EmotionType best = null;
-        long bestCount = 0;
-        for (EmotionType e : EmotionType.values()) {
-            if (dominantCounts[e.ordinal()] > bestCount) {
-                best = e;
-                bestCount = dominantCounts[e.ordinal()];
-            }
-        }
-        return best;
+        return EmotionTally.dominant(dominantCounts);
+    }
+
+    /** Energy 0-100 ({@link EnergyIndex}), or {@link Double#NaN} when no face was enriched. */
+    public double energy() {
+        return EnergyIndex.of(meanConfidence);
+    }
+
+    /** Share 0..1 of enriched faces whose dominant emotion is {@code e}. */
+    public double share(EmotionType e) {
+        return EmotionTally.share(dominantCounts, facesEnriched, e);
+    }
+
+    /** Faces enriched / faces detected, 0..1, or {@link Double#NaN} when no face was detected. */
+    public double coverage() {
+        return EmotionTally.coverage(facesDetected, facesEnriched);
     }
 
     @Override
@@ -76,7 +106,9 @@ public class StageWindowScore {
         return windowStartMs == s.windowStartMs && windowEndMs == s.windowEndMs && framesSeen == s.framesSeen
                 && facesDetected == s.facesDetected && facesEnriched == s.facesEnriched
                 && Objects.equals(stageId, s.stageId) && Arrays.equals(meanConfidence, s.meanConfidence)
-                && Arrays.equals(dominantCounts, s.dominantCounts);
+                && Arrays.equals(dominantCounts, s.dominantCounts) && Objects.equals(artist, s.artist)
+                && Objects.equals(setId, s.setId) && Objects.equals(trackId, s.trackId)
+                && Objects.equals(trackTitle, s.trackTitle);
     }
 
     @Override
@@ -90,7 +122,11 @@ public class StageWindowScore {
         sb.append("StageWindowScore{stage=").append(stageId).append(", window=[").append(windowStartMs)
                 .append(",").append(windowEndMs).append("), frames=").append(framesSeen)
                 .append(", faces=").append(facesDetected).append(", enriched=").append(facesEnriched)
-                .append(", dominant=").append(dominantEmotion()).append('}');
+                .append(", dominant=").append(dominantEmotion());
+        if (trackId != null || setId != null) {
+            sb.append(", artist=").append(artist).append(", set=").append(setId).append(", track=").append(trackId);
+        }
+        sb.append('}');
         return sb.toString();
     }
 }
