@@ -3,12 +3,14 @@ package dev.crowdemotion.setup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import dev.crowdemotion.scores.StageScoresTable;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -18,8 +20,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Idempotently creates and deletes the frame stream (Kinesis) and the stage-scores table
- * (DynamoDB). Works against AWS and the local stand-ins alike; the clients come from outside.
+ * Idempotently creates and deletes the frame stream (Kinesis) and the score tables (DynamoDB:
+ * stage scores with the leaderboard index, performance scores; {@link TableSchema}). Works against AWS and the local stand-ins alike; the clients come from outside.
  *
  * <p>Create calls leave existing resources as they are (an existing stream keeps its shard count)
  * and wait until they are ACTIVE; delete calls ignore missing resources and wait until they are
@@ -161,9 +163,8 @@ public final class ResourceSetup {
     // ---------------------------------------------------------------- table
 
     /**
-     * Creates the stage-scores table (partition key {@value StageScoresSchema#PARTITION_KEY} S,
-     * sort key {@value StageScoresSchema#SORT_KEY} N, on-demand billing) unless it exists, waits
-     * until it is ACTIVE and returns its ARN.
+     * Creates the stage-scores table ({@link TableSchema#STAGE_SCORES}, on-demand billing) unless
+     * it exists, waits until it is ACTIVE and returns its ARN.
      */
     public String createTable(String name) {
         return ensureTable(name).arn();
@@ -176,6 +177,24 @@ public final class ResourceSetup {
      * @throws SetupTimeoutException if it does not become ACTIVE in time
      */
     public ProvisionedResource ensureTable(String name) {
+        return ensureTable(name, TableSchema.STAGE_SCORES);
+    }
+
+    /** Creates the per-set/per-track table ({@link TableSchema#PERFORMANCE_SCORES}) unless it exists; see {@link #ensureTable(String, TableSchema)}. */
+    public ProvisionedResource ensurePerformanceTable(String name) {
+        return ensureTable(name, TableSchema.PERFORMANCE_SCORES);
+    }
+
+    /**
+     * Creates a table with {@code schema} (on-demand billing, its global secondary indexes) unless
+     * it exists, and waits until it and its indexes are ACTIVE. An existing table with the right
+     * key schema but without one of the indexes (made by an earlier version) gets the index added
+     * (UpdateTable); other existing tables are left as they are.
+     *
+     * @throws IllegalStateException if a table of that name exists with another key schema
+     * @throws SetupTimeoutException if it or an index does not become ACTIVE in time
+     */
+    public ProvisionedResource ensureTable(String name, TableSchema schema) {
         requireName(name);
         DynamoDbClient d = dynamo();
         long deadline = deadline();
@@ -184,38 +203,60 @@ public final class ResourceSetup {
             TableDescription t = describeTable(name);
             if (t == null) {
                 try {
-                    d.createTable(b -> b.tableName(name)
-                            .attributeDefinitions(
-                                    AttributeDefinition.builder().attributeName(StageScoresSchema.PARTITION_KEY)
-                                            .attributeType(StageScoresSchema.PARTITION_KEY_TYPE).build(),
-                                    AttributeDefinition.builder().attributeName(StageScoresSchema.SORT_KEY)
-                                            .attributeType(StageScoresSchema.SORT_KEY_TYPE).build())
-                            .keySchema(
-                                    KeySchemaElement.builder().attributeName(StageScoresSchema.PARTITION_KEY)
-                                            .keyType(KeyType.HASH).build(),
-                                    KeySchemaElement.builder().attributeName(StageScoresSchema.SORT_KEY)
-                                            .keyType(KeyType.RANGE).build())
-                            .billingMode(BillingMode.PAY_PER_REQUEST));
+                    d.createTable(b -> {
+                        b.tableName(name).attributeDefinitions(schema.attributeDefinitions())
+                                .keySchema(schema.keySchema()).billingMode(BillingMode.PAY_PER_REQUEST);
+                        if (!schema.indexNames().isEmpty()) {
+                            b.globalSecondaryIndexes(schema.indexes());
+                        }
+                    });
                     created = true;
-                    LOG.info("Creating DynamoDB table {} ({} S, {} N, on-demand)", name,
-                            StageScoresSchema.PARTITION_KEY, StageScoresSchema.SORT_KEY);
+                    LOG.info("Creating DynamoDB table {}: {}, on-demand", name, schema);
                 } catch (software.amazon.awssdk.services.dynamodb.model.ResourceInUseException e) {
                     LOG.debug("Table {} appeared concurrently: {}", name, e.getMessage());
                 }
             } else if (t.tableStatus() == TableStatus.DELETING) {
                 LOG.info("Waiting for table {} to finish deleting before creating it", name);
             } else {
-                checkKeySchema(t);
-                if (t.tableStatus() == TableStatus.ACTIVE || t.tableStatus() == TableStatus.UPDATING) {
-                    if (!created) {
-                        LOG.info("DynamoDB table {} already exists ({}); leaving it as it is", name, t.tableStatus());
+                checkKeySchema(t, schema);
+                if (t.tableStatus() == TableStatus.ACTIVE) {
+                    String missing = missingIndex(t, schema);
+                    if (missing != null) {
+                        LOG.info("Adding index {} to table {}", missing, name);
+                        d.updateTable(b -> b.tableName(name).attributeDefinitions(schema.attributeDefinitions())
+                                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(missing)
+                                        .keySchema(schema.index(missing).keySchema())
+                                        .projection(schema.index(missing).projection()))));
+                    } else if (indexesActive(t)) {
+                        if (!created) {
+                            LOG.info("DynamoDB table {} already exists; leaving it as it is", name);
+                        }
+                        return new ProvisionedResource(name, t.tableArn(), created);
                     }
-                    return new ProvisionedResource(name, t.tableArn(), created);
                 }
-                LOG.info("Waiting for table {} ({})", name, t.tableStatus());
+                LOG.info("Waiting for table {} ({}) and its indexes", name, t.tableStatus());
             }
             pause(deadline, "table " + name + " to become ACTIVE");
         }
+    }
+
+    /**
+     * Turns on DynamoDB TTL on {@value StageScoresTable#EXPIRES_AT} (epoch seconds) unless it is
+     * already on; items whose time has passed are then deleted by DynamoDB within days.
+     *
+     * @return true if it was turned on now
+     */
+    public boolean ensureTtl(String name) {
+        requireName(name);
+        DynamoDbClient d = dynamo();
+        TimeToLiveStatus status = d.describeTimeToLive(b -> b.tableName(name)).timeToLiveDescription().timeToLiveStatus();
+        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING) {
+            return false;
+        }
+        d.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(s -> s.enabled(true)
+                .attributeName(StageScoresTable.EXPIRES_AT)));
+        LOG.info("TTL on {}.{} turned on", name, StageScoresTable.EXPIRES_AT);
+        return true;
     }
 
     /**
@@ -273,28 +314,35 @@ public final class ResourceSetup {
 
     // ---------------------------------------------------------------- helpers
 
-    private static void checkKeySchema(TableDescription t) {
+    private static void checkKeySchema(TableDescription t, TableSchema schema) {
         List<KeySchemaElement> keys = t.keySchema();
         boolean ok = keys.size() == 2
-                && keys.stream().anyMatch(k -> k.keyType() == KeyType.HASH
-                        && k.attributeName().equals(StageScoresSchema.PARTITION_KEY))
-                && keys.stream().anyMatch(k -> k.keyType() == KeyType.RANGE
-                        && k.attributeName().equals(StageScoresSchema.SORT_KEY));
-        if (ok && t.attributeDefinitions() != null && !t.attributeDefinitions().isEmpty()) {
-            ok = t.attributeDefinitions().stream().allMatch(a ->
-                    !a.attributeName().equals(StageScoresSchema.PARTITION_KEY)
-                            && !a.attributeName().equals(StageScoresSchema.SORT_KEY)
-                            || a.attributeName().equals(StageScoresSchema.PARTITION_KEY)
-                            && a.attributeType() == StageScoresSchema.PARTITION_KEY_TYPE
-                            || a.attributeName().equals(StageScoresSchema.SORT_KEY)
-                            && a.attributeType() == StageScoresSchema.SORT_KEY_TYPE);
+                && keys.stream().anyMatch(k -> k.keyType() == KeyType.HASH && k.attributeName().equals(schema.hashKey))
+                && keys.stream().anyMatch(k -> k.keyType() == KeyType.RANGE && k.attributeName().equals(schema.rangeKey));
+        if (ok && t.attributeDefinitions() != null) {
+            ok = t.attributeDefinitions().stream().allMatch(a -> schema.type(a.attributeName()) == null
+                    || schema.type(a.attributeName()) == a.attributeType());
         }
         if (!ok) {
             throw new IllegalStateException("table " + t.tableName() + " exists with key schema "
-                    + keys + " / " + t.attributeDefinitions() + ", but the job needs "
-                    + StageScoresSchema.PARTITION_KEY + " (S, HASH) and " + StageScoresSchema.SORT_KEY
-                    + " (N, RANGE); delete it or use another table name");
+                    + keys + " / " + t.attributeDefinitions() + ", but the job needs the " + schema
+                    + "; delete it or use another table name");
         }
+    }
+
+    /** The first index of {@code schema} the table lacks, or null. */
+    private static String missingIndex(TableDescription t, TableSchema schema) {
+        for (String name : schema.indexNames()) {
+            if (t.globalSecondaryIndexes().stream().noneMatch(i -> i.indexName().equals(name))) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean indexesActive(TableDescription t) {
+        return t.globalSecondaryIndexes().stream().allMatch(i -> i.indexStatus() == null
+                || i.indexStatus() == IndexStatus.ACTIVE);
     }
 
     private KinesisClient kinesis() {

@@ -22,14 +22,14 @@ import java.util.Properties;
 
 /**
  * {@code kinesis-setup create|delete}: idempotently creates or deletes the frame stream and the
- * stage-scores table, on AWS (default provider chains) or against local stand-ins (endpoints).
+ * score tables, on AWS (default provider chains) or against local stand-ins (endpoints).
  *
  * <p>Exit codes: 0 done, 1 failed (AWS error, timeout, table with another key schema),
  * 2 bad options. {@code create} prints the stream ARN alone on standard output; progress and
  * status go to standard error.
  */
 @Command(name = "kinesis-setup", mixinStandardHelpOptions = true, version = "kinesis-setup 0.1.0",
-        description = "Creates or deletes the crowd-emotion frame stream (Kinesis) and stage-scores table (DynamoDB).",
+        description = "Creates or deletes the crowd-emotion frame stream (Kinesis) and score tables (DynamoDB).",
         subcommands = {SetupCli.Create.class, SetupCli.Delete.class, CommandLine.HelpCommand.class})
 public final class SetupCli implements Runnable {
     /** Stream name used when neither {@code --stream} nor a config file gives one. */
@@ -113,6 +113,11 @@ public final class SetupCli implements Runnable {
                 description = "Stage-scores table name. Default: from --config, else " + ConfigKeys.DEFAULT_TABLE_NAME + ".")
         String table;
 
+        @Option(names = "--performance-table", paramLabel = "NAME",
+                description = "Per-set/per-track table name. Default: from --config, else "
+                        + ConfigKeys.DEFAULT_PERFORMANCE_TABLE_NAME + ".")
+        String performanceTable;
+
         @Option(names = "--region", paramLabel = "REGION",
                 description = "AWS region. Default: from --config or the stream ARN, else us-east-1 with an "
                         + "endpoint, else the default region provider chain.")
@@ -127,7 +132,7 @@ public final class SetupCli implements Runnable {
         @Option(names = "--skip-stream", description = "Leave the stream alone.")
         boolean skipStream;
 
-        @Option(names = "--skip-table", description = "Leave the table alone.")
+        @Option(names = "--skip-table", description = "Leave the tables alone.")
         boolean skipTable;
 
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
@@ -159,6 +164,16 @@ public final class SetupCli implements Runnable {
             String streamName = StreamArns.isArn(streamSpec) ? StreamArns.streamName(streamSpec) : streamSpec;
             String arnRegion = StreamArns.isArn(streamSpec) ? StreamArns.region(streamSpec) : null;
             String tableName = firstNonBlank(table, sink.getProperty(ConfigKeys.TABLE_NAME), ConfigKeys.DEFAULT_TABLE_NAME);
+            String performanceName = firstNonBlank(performanceTable, sink.getProperty(ConfigKeys.PERFORMANCE_TABLE_NAME),
+                    ConfigKeys.DEFAULT_PERFORMANCE_TABLE_NAME);
+            String ttlDays = sink.getProperty(ConfigKeys.TTL_DAYS, "0").trim();
+            boolean ttl;
+            try {
+                ttl = Long.parseLong(ttlDays) > 0;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(ConfigKeys.GROUP_SCORES_SINK + "." + ConfigKeys.TTL_DAYS
+                        + " is not an integer: " + ttlDays);
+            }
 
             String kEndpoint = firstNonBlank(kinesisEndpoint, source.getProperty(ConfigKeys.AWS_ENDPOINT));
             String dEndpoint = firstNonBlank(dynamoEndpoint, sink.getProperty(ConfigKeys.AWS_ENDPOINT));
@@ -168,7 +183,7 @@ public final class SetupCli implements Runnable {
                 throw new IllegalArgumentException("--skip-stream and --skip-table together leave nothing to do");
             }
             return new Targets(skipStream ? null : streamName, skipTable ? null : tableName,
-                    kEndpoint, kRegion, dEndpoint, dRegion);
+                    skipTable ? null : performanceName, ttl, kEndpoint, kRegion, dEndpoint, dRegion);
         }
     }
 
@@ -176,15 +191,21 @@ public final class SetupCli implements Runnable {
     public static final class Targets {
         public final String streamName;
         public final String tableName;
+        /** The per-set/per-track table; null when tables are skipped. */
+        public final String performanceTableName;
+        /** Whether TTL is turned on for both tables ({@code ScoresSink.ttl.days > 0} in the config). */
+        public final boolean ttl;
         public final String kinesisEndpoint;
         public final String kinesisRegion;
         public final String dynamoEndpoint;
         public final String dynamoRegion;
 
-        Targets(String streamName, String tableName, String kinesisEndpoint, String kinesisRegion,
-                String dynamoEndpoint, String dynamoRegion) {
+        Targets(String streamName, String tableName, String performanceTableName, boolean ttl,
+                String kinesisEndpoint, String kinesisRegion, String dynamoEndpoint, String dynamoRegion) {
             this.streamName = streamName;
             this.tableName = tableName;
+            this.performanceTableName = performanceTableName;
+            this.ttl = ttl;
             this.kinesisEndpoint = kinesisEndpoint;
             this.kinesisRegion = kinesisRegion;
             this.dynamoEndpoint = dynamoEndpoint;
@@ -235,8 +256,9 @@ public final class SetupCli implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Creates the frame stream and the stage-scores table unless they exist, and waits "
-                    + "until both are ACTIVE. Existing ones are left as they are.",
+            description = {"Creates the frame stream and the score tables (stage scores with the leaderboard index, "
+                    + "per-set/per-track performance scores; TTL when ScoresSink.ttl.days > 0) unless they exist, and waits "
+                    + "until they are ACTIVE. Existing ones are left as they are (a missing index is added).",
                     "Prints the stream ARN on standard output."})
     static final class Create extends Sub {
         @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
@@ -250,6 +272,11 @@ public final class SetupCli implements Runnable {
             }
         }
 
+        private static void report(PrintWriter err, ProvisionedResource t) {
+            err.println("table " + t.name() + ": " + (t.created() ? "created" : "already exists, left as it is")
+                    + ", ACTIVE, " + t.arn());
+        }
+
         @Override
         int execute(ResourceSetup setup, PrintWriter out, PrintWriter err) {
             String streamArn = null;
@@ -260,9 +287,13 @@ public final class SetupCli implements Runnable {
                 streamArn = s.arn();
             }
             if (targets.tableName != null) {
-                ProvisionedResource t = setup.ensureTable(targets.tableName);
-                err.println("table " + t.name() + ": " + (t.created() ? "created" : "already exists, left as it is")
-                        + ", ACTIVE, " + t.arn());
+                report(err, setup.ensureTable(targets.tableName));
+                report(err, setup.ensurePerformanceTable(targets.performanceTableName));
+                if (targets.ttl) {
+                    for (String table : new String[] {targets.tableName, targets.performanceTableName}) {
+                        err.println("table " + table + ": TTL on expires_at " + (setup.ensureTtl(table) ? "turned on" : "already on"));
+                    }
+                }
             }
             err.flush();
             if (streamArn != null) {
@@ -274,7 +305,7 @@ public final class SetupCli implements Runnable {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Deletes the frame stream and the stage-scores table and waits until they are gone; "
+            description = "Deletes the frame stream and the score tables and waits until they are gone; "
                     + "missing ones are ignored.")
     static final class Delete extends Sub {
         @Override
@@ -284,8 +315,10 @@ public final class SetupCli implements Runnable {
                 err.println("stream " + targets.streamName + ": " + (deleted ? "deleted" : "did not exist"));
             }
             if (targets.tableName != null) {
-                boolean deleted = setup.deleteTable(targets.tableName);
-                err.println("table " + targets.tableName + ": " + (deleted ? "deleted" : "did not exist"));
+                for (String table : new String[] {targets.tableName, targets.performanceTableName}) {
+                    boolean deleted = setup.deleteTable(table);
+                    err.println("table " + table + ": " + (deleted ? "deleted" : "did not exist"));
+                }
             }
             err.flush();
             return EXIT_OK;

@@ -91,4 +91,41 @@ class ResourceSetupTableTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("stage_id").hasMessageContaining("window_start");
     }
+
+    @Test
+    void stageTableHasTheLeaderboardIndexAndAnOldTableGetsItAdded() {
+        setup.ensureTable("scores-c");
+        assertThat(setup.describeTable("scores-c").globalSecondaryIndexes()).singleElement().satisfies(i -> {
+            assertThat(i.indexName()).isEqualTo("by-window");
+            assertThat(i.keySchema()).extracting(k -> k.attributeName() + " " + k.keyType())
+                    .containsExactly("window_start HASH", "energy RANGE");
+            assertThat(i.projection().projectionTypeAsString()).isEqualTo("ALL");
+        });
+
+        // a table made by the earlier version: same keys, no index
+        dynamo.createTable(b -> b.tableName("scores-old")
+                .attributeDefinitions(a -> a.attributeName("stage_id").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("window_start").attributeType(ScalarAttributeType.N))
+                .keySchema(k -> k.attributeName("stage_id").keyType(KeyType.HASH),
+                        k -> k.attributeName("window_start").keyType(KeyType.RANGE))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        assertThat(setup.ensureTable("scores-old").created()).isFalse();
+        assertThat(setup.describeTable("scores-old").globalSecondaryIndexes())
+                .extracting(i -> i.indexName() + " " + i.indexStatusAsString()).containsExactly("by-window ACTIVE");
+    }
+
+    @Test
+    void performanceTableIsKeyedByArtistAndPerformanceAndTtlIsTurnedOnOnce() {
+        ProvisionedResource p = setup.ensurePerformanceTable("perf-a");
+        assertThat(p.created()).isTrue();
+        assertThat(setup.describeTable("perf-a").keySchema()).extracting(k -> k.attributeName() + " " + k.keyType())
+                .containsExactly("artist HASH", "performance RANGE");
+        setup.ensureTable("perf-b"); // a stage-scores table under the name
+        assertThatThrownBy(() -> setup.ensurePerformanceTable("perf-b"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("artist");
+        assertThat(setup.ensureTtl("perf-a")).isTrue();
+        assertThat(dynamo.describeTimeToLive(b -> b.tableName("perf-a")).timeToLiveDescription().attributeName())
+                .isEqualTo("expires_at");
+        assertThat(setup.ensureTtl("perf-a")).isFalse();
+    }
 }

@@ -101,6 +101,7 @@ public final class LocalStack implements AutoCloseable {
             ResourceSetup setup = new ResourceSetup(stack.kinesis, stack.dynamoDb);
             setup.ensureStream(streamName, 1);
             setup.ensureTable(stack.config.tableName());
+            setup.ensurePerformanceTable(stack.config.performanceTableName());
             return stack;
         } catch (RuntimeException e) {
             for (AutoCloseable c : new AutoCloseable[] {s, m, r, d, k}) {
