@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public class DeadLetter {
     /** Pipeline step that rejected the record. */
-    public enum Step { INGEST, DETECTION, ENRICHMENT, AGGREGATION }
+    public enum Step { INGEST, DETECTION, ENRICHMENT, AGGREGATION, SETLIST }
 
     private Step step;
     private String reason;

@@ -21,7 +21,12 @@ import dev.crowdemotion.job.enrichment.RekognitionEnrichment;
 import dev.crowdemotion.job.ingest.FrameRouter;
 import dev.crowdemotion.kinesis.FrameSources;
 import dev.crowdemotion.kinesis.IngestedRecord;
+import dev.crowdemotion.job.setlist.SetlistJoin;
+import dev.crowdemotion.job.setlist.SetlistParser;
+import dev.crowdemotion.scores.PerformanceScore;
 import dev.crowdemotion.scores.StageScoreSinks;
+import dev.crowdemotion.setlist.ScheduleEvent;
+import dev.crowdemotion.setlist.SetlistSources;
 import dev.crowdemotion.scores.StageWindowScore;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,6 +34,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -49,8 +55,12 @@ import java.time.Duration;
  *   -> RekognitionEnrichment (async DetectFaces: paced to the TPS budget, retried;
  *      unordered, bounded capacity and timeout)
  *   -> EnrichmentOutcomes (crops rejected for good -> dead letters)
- *   -> keyBy(stage) -> tumbling event-time window -> StageScoreAggregate + StageWindowResult
- *   -> DynamoDB sink (one item per stage and window)
+ *   -> keyBy(stage) -> event-time window (tumbling, or sliding; allowed lateness) ->
+ *      StageScoreAggregate + StageWindowResult
+ *   -> with a setlist (second input: Kinesis or file -> SetlistParser): keyBy(stage) ->
+ *      SetlistJoin (artist/track per window; per-set and per-track summaries)
+ *   -> DynamoDB sinks (one item per stage and window; one per set and per track),
+ *      CloudWatch business metrics
  * </pre>
  */
 public final class CrowdEmotionPipeline {
@@ -69,9 +79,13 @@ public final class CrowdEmotionPipeline {
         public final DataStream<FaceObservation> observations;
         /** What detection made of every frame: markers and face crops (for tests, benchmarks and audits). */
         public final DataStream<FaceCrop> crops;
+        /** Per-set and per-track summaries; {@code null} when the job has no setlist input. */
+        public final DataStream<PerformanceScore> performances;
 
         Outputs(DataStream<StageWindowScore> scores, DataStream<DeadLetter> deadLetters,
-                DataStream<FaceObservation> observations, DataStream<FaceCrop> crops) {
+                DataStream<FaceObservation> observations, DataStream<FaceCrop> crops,
+                DataStream<PerformanceScore> performances) {
+            this.performances = performances;
             this.scores = scores;
             this.deadLetters = deadLetters;
             this.observations = observations;
@@ -93,18 +107,28 @@ public final class CrowdEmotionPipeline {
                 .withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
-    /** Reads frames from the Kinesis stream of the {@code FrameSource} group and builds the dataflow. */
+    /**
+     * Reads frames from the Kinesis stream of the {@code FrameSource} group, and schedule events
+     * from the {@code Setlist} group's stream or file if there is one, and builds the dataflow.
+     */
     public static Outputs fromKinesis(StreamExecutionEnvironment env, CrowdEmotionConfig config) {
         DataStream<IngestedRecord> records = env.fromSource(FrameSources.kinesis(config), watermarks(config),
                 "Kinesis frames", TypeInformation.of(IngestedRecord.class)).uid("kinesis-frames-source");
-        return build(records, config);
+        return build(records, SetlistSources.rawEvents(env, config), config);
+    }
+
+    /** {@link #build(DataStream, DataStream, CrowdEmotionConfig)} without a setlist. */
+    public static Outputs build(DataStream<IngestedRecord> records, CrowdEmotionConfig config) {
+        return build(records, null, config);
     }
 
     /**
      * Builds the dataflow on a stream of decoded records that already carries timestamps and
-     * watermarks (e.g. {@link #watermarks}).
+     * watermarks (e.g. {@link #watermarks}), and optionally raw schedule events (JSON text,
+     * {@code null} for none; parsed, and given timestamps = start and watermarks here).
      */
-    public static Outputs build(DataStream<IngestedRecord> records, CrowdEmotionConfig config) {
+    public static Outputs build(DataStream<IngestedRecord> records, DataStream<String> rawSchedule,
+                                CrowdEmotionConfig config) {
         SingleOutputStreamOperator<CameraFrame> frames = records
                 .process(new FrameRouter(config.detectorMode())).name("route").uid("frame-router");
 
@@ -112,20 +136,90 @@ public final class CrowdEmotionPipeline {
 
         SingleOutputStreamOperator<FaceObservation> observations = enrich(crops, config);
 
-        SingleOutputStreamOperator<StageWindowScore> scores = observations
-                .keyBy(FaceObservation::getStageId)
-                .window(TumblingEventTimeWindows.of(Duration.ofMillis(config.windowSizeMs())))
-                .sideOutputLateData(LATE)
-                .aggregate(new StageScoreAggregate(), new StageWindowResult())
-                .name("stage scores per window").uid("stage-window-scores");
+        SingleOutputStreamOperator<StageWindowScore> windowScores = scoreWindows(observations, config);
 
-        DataStream<DeadLetter> late = scores.getSideOutput(LATE)
+        DataStream<DeadLetter> late = windowScores.getSideOutput(LATE)
                 .map(new LateObservations()).name("late records").uid("late-records");
 
         DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
                 .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
                         observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
-        return new Outputs(scores, deadLetters, observations, crops);
+        if (rawSchedule == null) {
+            return new Outputs(windowScores, deadLetters, observations, crops, null);
+        }
+        SetlistOutputs joined = joinSetlist(windowScores, rawSchedule, config);
+        return new Outputs(joined.scores, deadLetters.union(joined.deadLetters), observations, crops, joined.performances);
+    }
+
+    /**
+     * The window step: observations keyed by stage into event-time windows of
+     * {@code Aggregation.window.size.ms} (sliding by {@code window.slide.ms} when smaller), which
+     * late records still update for {@code allowed.lateness.ms} (each update re-emits the window);
+     * later records go to the side output {@link #LATE}.
+     */
+    public static SingleOutputStreamOperator<StageWindowScore> scoreWindows(DataStream<FaceObservation> observations,
+                                                                           CrowdEmotionConfig config) {
+        Duration size = Duration.ofMillis(config.windowSizeMs());
+        return observations
+                .keyBy(FaceObservation::getStageId)
+                .window(config.slidingWindows()
+                        ? SlidingEventTimeWindows.of(size, Duration.ofMillis(config.windowSlideMs()))
+                        : TumblingEventTimeWindows.of(size))
+                .allowedLateness(Duration.ofMillis(config.allowedLatenessMs()))
+                .sideOutputLateData(LATE)
+                .aggregate(new StageScoreAggregate(), new StageWindowResult())
+                .name("stage scores per window").uid("stage-window-scores");
+    }
+
+    /** What {@link #joinSetlist} produces. */
+    public static final class SetlistOutputs {
+        /** The window scores with artist, set and track (re-emitted when the setlist changes what they show). */
+        public final DataStream<StageWindowScore> scores;
+        /** Per-set and per-track summaries. */
+        public final DataStream<PerformanceScore> performances;
+        /** Schedule events that broke the rules. */
+        public final DataStream<DeadLetter> deadLetters;
+
+        SetlistOutputs(DataStream<StageWindowScore> scores, DataStream<PerformanceScore> performances,
+                       DataStream<DeadLetter> deadLetters) {
+            this.scores = scores;
+            this.performances = performances;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    /**
+     * The setlist step: parses raw schedule events ({@link SetlistParser}, parallelism 1), gives
+     * them event time ({@link #setlistWatermarks}) and joins them with the window scores by stage
+     * ({@link SetlistJoin}).
+     *
+     * @param windowScores window scores carrying timestamps and watermarks (a window operator's output)
+     * @param rawSchedule  schedule events as JSON text
+     */
+    public static SetlistOutputs joinSetlist(DataStream<StageWindowScore> windowScores, DataStream<String> rawSchedule,
+                                             CrowdEmotionConfig config) {
+        SingleOutputStreamOperator<ScheduleEvent> schedule = rawSchedule
+                .process(new SetlistParser()).name("parse setlist").uid("setlist-parser").setParallelism(1);
+        SingleOutputStreamOperator<StageWindowScore> scores = windowScores.keyBy(StageWindowScore::getStageId)
+                .connect(schedule
+                        .assignTimestampsAndWatermarks(setlistWatermarks(config)).name("setlist watermarks")
+                        .uid("setlist-watermarks").setParallelism(1)
+                        .keyBy(ScheduleEvent::getStageId))
+                .process(new SetlistJoin(config.windowSizeMs(), config.setlistRetentionMs()))
+                .name("join setlist").uid("setlist-join");
+        return new SetlistOutputs(scores, scores.getSideOutput(SetlistJoin.PERFORMANCES),
+                schedule.getSideOutput(FrameRouter.DEAD_LETTERS));
+    }
+
+    /**
+     * Event time of schedule events: their start; the setlist never holds event time back for
+     * longer than the idleness timeout (it is idle most of the time), and a schedule published
+     * ahead of time moves its watermark ahead, which the join's minimum over both inputs ignores.
+     */
+    static WatermarkStrategy<ScheduleEvent> setlistWatermarks(CrowdEmotionConfig config) {
+        return WatermarkStrategy.<ScheduleEvent>forBoundedOutOfOrderness(Duration.ZERO)
+                .withTimestampAssigner((e, t) -> e.getStartMs())
+                .withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
     /**
@@ -177,9 +271,16 @@ public final class CrowdEmotionPipeline {
                 .process(new EnrichmentOutcomes()).name("enrichment outcomes").uid("enrichment-outcomes");
     }
 
-    /** Attaches the production sinks: DynamoDB for scores, the log for dead letters. */
+    /**
+     * Attaches the production sinks: DynamoDB for window scores and (with a setlist) performance
+     * summaries, the log for dead letters.
+     */
     public static void attachSinks(Outputs outputs, CrowdEmotionConfig config) {
         outputs.scores.sinkTo(StageScoreSinks.dynamoDb(config)).name("scores: DynamoDB sink").uid("dynamodb-scores-sink");
+        if (outputs.performances != null) {
+            outputs.performances.sinkTo(StageScoreSinks.performances(config))
+                    .name("performances: DynamoDB sink").uid("dynamodb-performances-sink");
+        }
         outputs.deadLetters
                 .map(d -> {
                     LOG.warn("dead letter: {}", d);

@@ -50,7 +50,18 @@ public final class JobMetrics {
     public static final String MOSAIC_TILES_CROWDED = "mosaicTilesCrowded";
     public static final String FACES_ENRICHED = "facesEnriched";
     public static final String FACES_UNENRICHED = "facesUnenriched";
+    /** Records later than the window's allowed lateness (dead letters LATE_FRAME / LATE_FACE). */
     public static final String LATE_RECORDS = "lateRecords";
+    /** Window results emitted again because late records arrived within the allowed lateness. */
+    public static final String WINDOW_UPDATES = "windowUpdates";
+    /** Window results emitted (first firings). */
+    public static final String WINDOWS_EMITTED = "windowsEmitted";
+    /** Valid schedule events read from the setlist input. */
+    public static final String SETLIST_EVENTS = "setlistEvents";
+    /** Window scores that left the setlist join with an artist/set/track. */
+    public static final String WINDOWS_ANNOTATED = "windowsAnnotated";
+    /** Per-set and per-track summaries emitted (re-emissions included). */
+    public static final String PERFORMANCES_SUMMARIZED = "performancesSummarized";
 
     private JobMetrics() {}
 

@@ -1,6 +1,7 @@
 package dev.crowdemotion.local.demo;
 
 import dev.crowdemotion.config.ApplicationProperties;
+import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.vision.DetectorOptions;
 import dev.crowdemotion.vision.BlazeFaceDetector;
 import dev.crowdemotion.simulator.RetryPolicy;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +85,14 @@ public final class LocalDemo implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
+    @Option(names = "--setlist", paramLabel = "FILE",
+            description = "Setlist with times relative to the run's start (JSON Lines, docs/scores.md); shifted to the "
+                    + "first window boundary after start and read by the job's file source. Default: data/setlists/local-demo.jsonl.")
+    Path setlist;
+
+    @Option(names = "--no-setlist", description = "Run without a setlist (no artist/track per window, no per-track summaries).")
+    boolean noSetlist;
+
     /** Runs the demo; see {@link LocalDemo}. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalDemo()).execute(args));
@@ -99,6 +109,16 @@ public final class LocalDemo implements Callable<Integer> {
         if (detector != null) {
             groups.computeIfAbsent(ConfigKeys.GROUP_DETECTION, g -> new Properties())
                     .setProperty(ConfigKeys.DETECTOR, DetectorMode.parse(detector).value());
+        }
+        if (!noSetlist) {
+            Path relative = setlist != null ? setlist : root.resolve("data/setlists/local-demo.jsonl");
+            long windowMs = new CrowdEmotionConfig(groups).windowSizeMs();
+            long start = (System.currentTimeMillis() / windowMs + 1) * windowMs;
+            Path absolute = Setlists.shift(relative, start, Files.createTempFile("crowd-emotion-setlist-", ".jsonl"));
+            absolute.toFile().deleteOnExit();
+            groups.computeIfAbsent(ConfigKeys.GROUP_SETLIST, g -> new Properties())
+                    .setProperty(ConfigKeys.FILE_PATH, absolute.toString());
+            System.out.printf("Setlist: %s, from %s UTC%n", relative.getFileName(), Instant.ofEpochMilli(start));
         }
         System.out.println("Starting the local stack (kinesis-mock, DynamoDB Local, Rekognition and SageMaker stand-ins)...");
         try (LocalStack stack = LocalStack.start(groups);
@@ -140,7 +160,8 @@ public final class LocalDemo implements Callable<Integer> {
 
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            ScoreBoard board = new ScoreBoard(stack.dynamoDb(), stack.config().tableName(), System.out);
+            ScoreBoard board = new ScoreBoard(stack.dynamoDb(), stack.config().tableName(),
+                    stack.config().performanceTableName(), System.out);
             long end = runFor == null ? Long.MAX_VALUE : System.currentTimeMillis() + runFor.toMillis();
             while (System.currentTimeMillis() < end && !stop.await(2, TimeUnit.SECONDS)) {
                 board.printUpdates();

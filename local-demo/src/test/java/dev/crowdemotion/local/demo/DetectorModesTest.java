@@ -256,7 +256,7 @@ class DetectorModesTest {
             }
         });
         JobClient job = env.executeAsync("detector mode " + key);
-        ScoreBoard board = new ScoreBoard(stack.dynamoDb(), table, System.out);
+        ScoreBoard board = new ScoreBoard(stack.dynamoDb(), table, stack.config().performanceTableName(), System.out);
         Map<String, StageWindowScore> actual = Map.of();
         try {
             long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(4);

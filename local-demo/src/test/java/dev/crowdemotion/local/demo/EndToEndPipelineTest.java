@@ -8,6 +8,10 @@ import dev.crowdemotion.frame.FrameCodec;
 import dev.crowdemotion.frame.MediaType;
 import dev.crowdemotion.job.CrowdEmotionPipeline;
 import dev.crowdemotion.scores.EmotionType;
+import dev.crowdemotion.scores.PerformanceScore;
+import dev.crowdemotion.scores.StageScoreQueries;
+import dev.crowdemotion.setlist.ScheduleEvent;
+import dev.crowdemotion.setlist.ScheduleEvents;
 import dev.crowdemotion.scores.StageWindowScore;
 import dev.crowdemotion.simulator.CameraSimulator;
 import dev.crowdemotion.simulator.CrowdComposer;
@@ -62,6 +66,15 @@ class EndToEndPipelineTest {
         Map<String, Properties> groups = ApplicationProperties.fromFile(root.resolve("config/local.json").toString());
         groups.get(ConfigKeys.GROUP_AGGREGATION).setProperty(ConfigKeys.IDLENESS_MS, "1000");
         groups.get(ConfigKeys.GROUP_AGGREGATION).setProperty(ConfigKeys.WINDOW_SIZE_MS, Long.toString(WINDOW_MS));
+        // The setlist, through the job's file source: a pop set of two tracks, shuffled, and one broken event.
+        Path setlist = Files.createTempFile("setlist-", ".jsonl");
+        setlist.toFile().deleteOnExit();
+        Files.write(setlist, List.of(
+                ScheduleEvents.toJson(ScheduleEvent.track("pop", "Astro Kids", "astro-1", "02", "Sing Along", T0 + 10_000, T0 + 30_000)),
+                "{\"type\":\"set\",\"stage_id\":\"pop\"}",
+                ScheduleEvents.toJson(ScheduleEvent.set("pop", "Astro Kids", "astro-1", T0, T0 + 30_000)),
+                ScheduleEvents.toJson(ScheduleEvent.track("pop", "Astro Kids", "astro-1", "01", "Hello Stage", T0, T0 + 10_000))));
+        groups.computeIfAbsent(ConfigKeys.GROUP_SETLIST, g -> new Properties()).setProperty(ConfigKeys.FILE_PATH, setlist.toString());
 
         try (LocalStack stack = LocalStack.start(groups)) {
             // 1. Frames: a crowd stage and a portrait stage, 2 cameras each, 25 frames at 1 fps.
@@ -105,14 +118,18 @@ class EndToEndPipelineTest {
                 }
             });
             JobClient job = env.executeAsync("crowd-emotion e2e");
-            ScoreBoard board = new ScoreBoard(stack.dynamoDb(), stack.config().tableName(), System.out);
+            ScoreBoard board = new ScoreBoard(stack.dynamoDb(), stack.config().tableName(),
+                    stack.config().performanceTableName(), System.out);
+            StageScoreQueries queries = new StageScoreQueries(stack.dynamoDb(), stack.config().tableName(),
+                    stack.config().performanceTableName());
             Map<String, StageWindowScore> actual = Map.of();
             try {
                 long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(5);
                 while (System.currentTimeMillis() < deadline) {
                     actual = board.readAll().stream().collect(Collectors.toMap(
                             s -> s.getStageId() + "@" + s.getWindowStartMs(), s -> s, (a, b) -> b, TreeMap::new));
-                    if (complete(actual, expected) && DEAD_LETTERS.size() >= 2) {
+                    if (complete(actual, expected) && DEAD_LETTERS.size() >= 3
+                            && queries.performances("Astro Kids", null).size() == 3) {
                         break;
                     }
                     assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended early").isFalse();
@@ -141,9 +158,30 @@ class EndToEndPipelineTest {
             }
             assertThat(enriched).as("faces enriched of %d detected", faces).isGreaterThanOrEqualTo(faces * 8 / 10);
 
-            // 6. The bad records became dead letters with reasons; nothing else did.
+            // 6. The setlist: pop windows carry the track at their midpoint, jazz windows nothing, and
+            //    the set and track summaries in DynamoDB are the sums of their windows' items.
+            for (StageWindowScore s : actual.values()) {
+                long mid = s.midpointMs();
+                String track = !s.getStageId().equals("pop") || mid >= T0 + 30_000 ? null : mid < T0 + 10_000 ? "01" : "02";
+                assertThat(s.getTrackId()).as("track of %s@%d", s.getStageId(), s.getWindowStartMs()).isEqualTo(track);
+                assertThat(s.getArtist()).isEqualTo(track == null ? null : "Astro Kids");
+            }
+            List<PerformanceScore> astro = queries.performances("Astro Kids", "astro-1");
+            assertThat(astro).extracting(p -> p.getKind() + " " + p.getTrackId())
+                    .containsExactly("SET null", "TRACK 01", "TRACK 02");
+            for (PerformanceScore p : astro) {
+                List<StageWindowScore> in = actual.values().stream()
+                        .filter(s -> s.getStageId().equals("pop") && s.midpointMs() >= p.getStartMs() && s.midpointMs() < p.getEndMs())
+                        .collect(Collectors.toList());
+                assertThat(p.getWindows()).isEqualTo(in.size());
+                assertThat(p.getFramesSeen()).isEqualTo(in.stream().mapToLong(StageWindowScore::getFramesSeen).sum());
+                assertThat(p.getFacesEnriched()).isEqualTo(in.stream().mapToLong(StageWindowScore::getFacesEnriched).sum());
+                assertThat(p.dominantEmotion()).isEqualTo(EmotionType.HAPPY);
+            }
+
+            // 7. The bad records became dead letters with reasons; nothing else did.
             assertThat(DEAD_LETTERS).extracting(DeadLetter::getReason)
-                    .containsExactlyInAnyOrder("BAD_MAGIC", "IMAGE_UNDECODABLE");
+                    .containsExactlyInAnyOrder("BAD_MAGIC", "IMAGE_UNDECODABLE", "BAD_SCHEDULE_EVENT");
         }
     }
 
