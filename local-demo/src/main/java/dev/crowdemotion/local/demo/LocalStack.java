@@ -21,8 +21,8 @@ import java.util.Properties;
 /**
  * The local AWS stack the job runs against: kinesis-mock, DynamoDB Local, the Rekognition
  * stand-in, and the SageMaker Runtime stand-in in front of the model server (the endpoint named in
- * the {@code SageMaker} group), each on a free loopback port, with the frame stream and the stage-scores table
- * created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
+ * the {@code SageMaker} group), each on a free loopback port, with the frame stream (and the setlist
+ * stream, if the {@code Setlist} group names one) and the score tables created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
  * at the stand-ins, so the job needs no code path of its own for local runs.
  *
  * <p>Credentials: the stand-ins accept any, and the job's clients use the default provider
@@ -97,9 +97,19 @@ public final class LocalStack implements AutoCloseable {
             endpoint(groups, ConfigKeys.GROUP_SCORES_SINK, d.endpoint().toString());
             String streamName = streamName(groups.get(ConfigKeys.GROUP_FRAME_SOURCE).getProperty(ConfigKeys.STREAM_ARN));
             groups.get(ConfigKeys.GROUP_FRAME_SOURCE).setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(streamName));
+            String setlistStream = null;
+            Properties setlist = groups.get(ConfigKeys.GROUP_SETLIST);
+            if (setlist != null && setlist.getProperty(ConfigKeys.STREAM_ARN) != null) {
+                setlistStream = streamName(setlist.getProperty(ConfigKeys.STREAM_ARN));
+                endpoint(groups, ConfigKeys.GROUP_SETLIST, k.endpoint().toString());
+                setlist.setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(setlistStream));
+            }
             LocalStack stack = new LocalStack(k, d, r, m, s, groups);
             ResourceSetup setup = new ResourceSetup(stack.kinesis, stack.dynamoDb);
             setup.ensureStream(streamName, 1);
+            if (setlistStream != null) {
+                setup.ensureStream(setlistStream, 1);
+            }
             setup.ensureTable(stack.config.tableName());
             setup.ensurePerformanceTable(stack.config.performanceTableName());
             return stack;
