@@ -22,8 +22,9 @@ import java.util.Properties;
  * The local AWS stack the job runs against: kinesis-mock, DynamoDB Local, the Rekognition
  * stand-in, and the SageMaker Runtime stand-in in front of the model server (the endpoint named in
  * the {@code SageMaker} group), each on a free loopback port, with the frame stream (and the setlist
- * stream, if the {@code Setlist} group names one) and the score tables created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
- * at the stand-ins, so the job needs no code path of its own for local runs.
+ * stream, if the {@code Setlist} group names one) and the score tables created. {@link #config()}
+ * is the given configuration with every {@code aws.endpoint} pointed at the stand-ins, so the
+ * job needs no code path of its own for local runs.
  *
  * <p>Credentials: the stand-ins accept any, and the job's clients use the default provider
  * chain; {@link #start} sets the {@code aws.accessKeyId}/{@code aws.secretAccessKey} system
