@@ -2,6 +2,7 @@ package dev.crowdemotion.local.demo;
 
 import dev.crowdemotion.config.ApplicationProperties;
 import dev.crowdemotion.config.CrowdEmotionConfig;
+import dev.crowdemotion.local.dashboard.Dashboard;
 import dev.crowdemotion.vision.DetectorOptions;
 import dev.crowdemotion.vision.BlazeFaceDetector;
 import dev.crowdemotion.simulator.RetryPolicy;
@@ -93,6 +94,11 @@ public final class LocalDemo implements Callable<Integer> {
     @Option(names = "--no-setlist", description = "Run without a setlist (no artist/track per window, no per-track summaries).")
     boolean noSetlist;
 
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "" + Dashboard.DEFAULT_PORT,
+            description = "Port of the live dashboard on 127.0.0.1 (0 = any free port; a port in use falls back to a free one). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int dashboardPort;
+
     /** Runs the demo; see {@link LocalDemo}. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalDemo()).execute(args));
@@ -124,10 +130,12 @@ public final class LocalDemo implements Callable<Integer> {
         try (LocalStack stack = LocalStack.start(groups);
              BlazeFaceDetector edgeDetector = stack.config().detectorMode() == DetectorMode.EDGE
                      ? BlazeFaceDetector.load(DetectorOptions.builder().minScore((float) stack.config().minScore()).build())
-                     : null) {
+                     : null;
+             Dashboard dashboard = Dashboard.start(stack.dynamoDb(), stack.config(), dashboardPort)) {
             System.out.printf("  Kinesis %s, DynamoDB %s, Rekognition %s, SageMaker Runtime %s (model server %s)%n",
                     stack.kinesisEmulator().endpoint(), stack.dynamoDbServer().endpoint(), stack.rekognition().endpoint(),
                     stack.sageMaker().endpoint(), stack.modelServer().uri());
+            System.out.println(dashboard.banner());
             DetectorMode mode = stack.config().detectorMode();
             System.out.println("  Face detection: " + mode.value() + (mode == DetectorMode.EDGE
                     ? " (the cameras send face crops)" : mode == DetectorMode.SAGEMAKER
