@@ -82,7 +82,7 @@ public final class PerformanceScoresTable {
         EmotionType dominant = p.dominantEmotion();
         if (dominant != null) {
             item.put(StageScoresTable.DOMINANT_EMOTION, AttributeValue.fromS(dominant.name()));
-            item.put(StageScoresTable.ENERGY, StageScoresTable.decimal(p.energy()));
+            StageScoresTable.putEnergy(item, p.energy());
             item.put(StageScoresTable.SHARES, AttributeValue.fromM(shares));
         }
         if (!Double.isNaN(p.coverage())) {

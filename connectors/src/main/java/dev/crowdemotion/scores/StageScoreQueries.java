@@ -42,9 +42,12 @@ public final class StageScoreQueries {
 
     /**
      * Access pattern 1: one stage's windows with {@code fromMs <= window_start <= toMs} (epoch ms
-     * UTC), oldest first.
+     * UTC), oldest first; empty when {@code fromMs > toMs} (DynamoDB refuses such a BETWEEN).
      */
     public List<StageWindowScore> timeline(String stageId, long fromMs, long toMs) {
+        if (fromMs > toMs) {
+            return new ArrayList<>();
+        }
         QueryRequest q = QueryRequest.builder().tableName(stageTable)
                 .keyConditionExpression("#s = :s AND #w BETWEEN :a AND :b")
                 .expressionAttributeNames(Map.of("#s", StageScoresTable.STAGE_ID, "#w", StageScoresTable.WINDOW_START))

@@ -21,7 +21,8 @@ import java.util.Map;
  * mean_confidence  M   {HAPPY: N, SAD: N, ...}, Rekognition Confidence 0-100
  * dominant_counts  M   {HAPPY: N, ...} faces per dominant emotion
  * dominant_emotion S   absent when no face was enriched
- * energy           N   {@link EnergyIndex}, 0-100, 3 decimals; absent when no face was enriched
+ * energy           N   {@link EnergyIndex}, 0-100, 3 decimals; absent when no face was enriched (or
+ *                      all their confidences were 0)
  * coverage         N   faces_enriched / faces_detected, 0..1; absent when no face was detected
  * shares           M   {HAPPY: N, ...} share 0..1 of enriched faces per dominant emotion
  * artist, set_id, track_id, track_title  S   what was playing at the window's midpoint (setlist); absent if nothing
@@ -85,7 +86,7 @@ public final class StageScoresTable {
         EmotionType dominant = s.dominantEmotion();
         if (dominant != null) {
             item.put(DOMINANT_EMOTION, AttributeValue.fromS(dominant.name()));
-            item.put(ENERGY, decimal(s.energy()));
+            putEnergy(item, s.energy());
             Map<String, AttributeValue> shares = new HashMap<>();
             for (EmotionType e : EmotionType.values()) {
                 shares.put(e.name(), decimal(s.share(e)));
@@ -103,6 +104,17 @@ public final class StageScoresTable {
             item.put(EXPIRES_AT, n(expiresAtEpochS));
         }
         return item;
+    }
+
+    /**
+     * Puts {@value #ENERGY} unless it is undefined: enriched faces whose confidences are all 0
+     * (Rekognition gave only UNKNOWN) have a dominant emotion but no energy, and DynamoDB refuses
+     * "NaN" as a number.
+     */
+    static void putEnergy(Map<String, AttributeValue> item, double energy) {
+        if (!Double.isNaN(energy)) {
+            item.put(ENERGY, decimal(energy));
+        }
     }
 
     /** A number with 3 decimals (energies, shares, coverage), as stored. */
