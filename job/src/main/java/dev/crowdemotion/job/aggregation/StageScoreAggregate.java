@@ -41,7 +41,10 @@ public class StageScoreAggregate
             for (int i = 0; i < EmotionType.COUNT; i++) {
                 acc.confidenceSums[i] += c[i];
             }
-            acc.dominantCounts[o.dominantEmotion().ordinal()]++;
+            EmotionType dominant = o.dominantEmotion();
+            if (dominant != null) { // no dominant emotion when Rekognition said only UNKNOWN
+                acc.dominantCounts[dominant.ordinal()]++;
+            }
         }
         return acc;
     }

@@ -68,7 +68,10 @@ public class FaceObservation {
     public boolean isFrameMarker() { return faceIndex < 0; }
     public boolean isEnriched() { return confidences != null; }
 
-    /** The emotion with the highest confidence (ties: enum order), or {@code null} if not enriched. */
+    /**
+     * The emotion with the highest confidence (ties: enum order); {@code null} if not enriched or if
+     * every confidence is 0 (Rekognition reported only {@code UNKNOWN}).
+     */
     public EmotionType dominantEmotion() {
         if (confidences == null) {
             return null;
@@ -79,7 +82,8 @@ public class FaceObservation {
                 best = i;
             }
         }
-        return EmotionType.values()[best];
+        // all zero: Rekognition reported only UNKNOWN (or nothing) for this face
+        return confidences[best] > 0 ? EmotionType.values()[best] : null;
     }
 
     public String getStageId() { return stageId; }
