@@ -45,6 +45,17 @@ class StageScoreAggregateTest {
     }
 
     @Test
+    void aFaceWithOnlyUnknownEmotionsIsEnrichedButHasNoDominantEmotionAndTheWindowNoEnergy() {
+        StageScoreAggregate.Accumulator acc = agg.createAccumulator();
+        acc = agg.add(FaceObservation.enriched(face(0), new float[EmotionType.COUNT]), acc);
+        StageWindowScore s = agg.getResult(acc);
+        assertThat(s.getFacesEnriched()).isEqualTo(1);
+        assertThat(s.dominantEmotion()).isNull();
+        assertThat(s.energy()).isNaN();
+        assertThat(dev.crowdemotion.scores.StageScoresTable.toItem(s)).doesNotContainKey("energy");
+    }
+
+    @Test
     void mergeEqualsSequentialAdd() {
         StageScoreAggregate.Accumulator a = agg.createAccumulator();
         StageScoreAggregate.Accumulator b = agg.createAccumulator();
