@@ -1,5 +1,6 @@
 package dev.crowdemotion.metrics;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
@@ -24,8 +25,9 @@ import java.util.Objects;
  * lengths, finite value within +-2^360, a CloudWatch {@link StandardUnit}), so a point can never
  * be rejected by CloudWatch for its shape; the timestamp is not checked here (CloudWatch rejects
  * timestamps older than two weeks or more than two hours ahead, and the sink counts such points
- * as rejected).
+ * as rejected). Between Flink operators points use {@link MetricPointTypeInfo}'s serializer.
  */
+@TypeInfo(MetricPointTypeInfo.Factory.class)
 public final class MetricPoint implements Serializable {
     private static final long serialVersionUID = 1L;
 

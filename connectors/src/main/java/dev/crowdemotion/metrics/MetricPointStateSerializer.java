@@ -5,8 +5,6 @@ import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerialize
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Serializes the points buffered in a {@link CloudWatchSink} writer for checkpoints. Version 1:
@@ -18,38 +16,15 @@ public final class MetricPointStateSerializer extends AsyncSinkWriterStateSerial
 
     @Override
     protected void serializeRequestToStream(MetricPoint point, DataOutputStream out) throws IOException {
-        out.writeUTF(point.name());
-        Map<String, String> dims = point.dimensions();
-        out.writeInt(dims.size());
-        for (Map.Entry<String, String> d : dims.entrySet()) {
-            out.writeUTF(d.getKey());
-            out.writeUTF(d.getValue());
-        }
-        out.writeDouble(point.value());
-        out.writeUTF(point.unit());
-        out.writeLong(point.timestampMs());
+        MetricPointTypeInfo.write(point, out);
     }
 
     /**
-     * @throws IOException if the stream is cut short
-     * @throws IllegalArgumentException if the stored point is no longer valid
+     * @throws IOException if the stream is cut short or holds a point that is no longer valid
      */
     @Override
     protected MetricPoint deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
-        String name = in.readUTF();
-        int n = in.readInt();
-        if (n < 0 || n > PutMetricDataLimits.MAX_DIMENSIONS) {
-            throw new IOException("corrupt state: " + n + " dimensions");
-        }
-        Map<String, String> dims = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String k = in.readUTF();
-            dims.put(k, in.readUTF());
-        }
-        double value = in.readDouble();
-        String unit = in.readUTF();
-        long ts = in.readLong();
-        return MetricPoint.of(name, dims, value, unit, ts);
+        return MetricPointTypeInfo.read(in);
     }
 
     @Override

@@ -1,6 +1,11 @@
 package dev.crowdemotion.metrics;
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.SdkClientConfiguration;
@@ -130,5 +135,17 @@ class CloudWatchMetricPointTest {
         assertThat(back.getBufferedRequestEntries()).extracting(RequestEntryWrapper::getRequestEntry).containsExactly(a, b);
         assertThat(back.getBufferedRequestEntries().get(1).getRequestEntry().dimensions().keySet())
                 .containsExactly("Stage", "Emotion");
+    }
+
+    @Test
+    void flinkUsesTheOwnSerializerNotKryo() throws IOException {
+        TypeInformation<MetricPoint> info = TypeInformation.of(MetricPoint.class);
+        assertThat(info).isInstanceOf(MetricPointTypeInfo.class);
+        TypeSerializer<MetricPoint> serializer = info.createSerializer(new SerializerConfigImpl());
+        MetricPoint p = MetricPoint.of("EmotionShare", dims("Stage", "pöp", "Emotion", "HAPPY"), 0.25, StandardUnit.NONE, T);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(p, out);
+        assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(p);
+        assertThat(serializer.snapshotConfiguration().restoreSerializer()).isSameAs(serializer);
     }
 }
