@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -22,7 +23,9 @@ import java.util.Properties;
 
 /**
  * {@code kinesis-setup create|delete}: idempotently creates or deletes the frame stream and the
- * stage-scores table, on AWS (default provider chains) or against local stand-ins (endpoints).
+ * stage-scores table, on AWS (default provider chains) or against local stand-ins (endpoints);
+ * and puts or deletes the CloudWatch dashboard ({@link CloudWatchDashboard}) unless
+ * {@code --skip-dashboard}.
  *
  * <p>Exit codes: 0 done, 1 failed (AWS error, timeout, table with another key schema),
  * 2 bad options. {@code create} prints the stream ARN alone on standard output; progress and
@@ -43,6 +46,11 @@ public final class SetupCli implements Runnable {
         KinesisClient kinesis(String endpoint, String region);
 
         DynamoDbClient dynamoDb(String endpoint, String region);
+
+        /** The CloudWatch client of the dashboard; by default {@link AwsClients#cloudWatch}. */
+        default CloudWatchClient cloudWatch(String endpoint, String region) {
+            return AwsClients.cloudWatch(endpoint, region);
+        }
     }
 
     /** Clients from {@link AwsClients}. */
@@ -130,6 +138,21 @@ public final class SetupCli implements Runnable {
         @Option(names = "--skip-table", description = "Leave the table alone.")
         boolean skipTable;
 
+        @Option(names = "--dashboard", paramLabel = "NAME", defaultValue = CloudWatchDashboard.DEFAULT_NAME,
+                description = "CloudWatch dashboard name. Default: ${DEFAULT-VALUE}.")
+        String dashboard;
+
+        @Option(names = "--skip-dashboard", description = "Leave the CloudWatch dashboard alone.")
+        boolean skipDashboard;
+
+        @Option(names = "--endpoint-cloudwatch", paramLabel = "URL",
+                description = "CloudWatch endpoint (local stand-in). Default: from --config (CloudWatch.aws.endpoint).")
+        String cloudWatchEndpoint;
+
+        @Option(names = "--application", paramLabel = "NAME", defaultValue = CloudWatchDashboard.DEFAULT_APPLICATION,
+                description = "MSF application name, whose operational metrics the dashboard shows. Default: ${DEFAULT-VALUE}.")
+        String application;
+
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
                 description = "How long to wait for a resource to become ACTIVE or be deleted (e.g. 90s, 5m). Default: ${DEFAULT-VALUE}.")
         Duration timeout;
@@ -164,11 +187,61 @@ public final class SetupCli implements Runnable {
             String dEndpoint = firstNonBlank(dynamoEndpoint, sink.getProperty(ConfigKeys.AWS_ENDPOINT));
             String kRegion = firstNonBlank(region, source.getProperty(ConfigKeys.AWS_REGION), arnRegion);
             String dRegion = firstNonBlank(region, sink.getProperty(ConfigKeys.AWS_REGION), kRegion);
-            if (skipStream && skipTable) {
-                throw new IllegalArgumentException("--skip-stream and --skip-table together leave nothing to do");
+            if (skipStream && skipTable && skipDashboard) {
+                throw new IllegalArgumentException("--skip-stream, --skip-table and --skip-dashboard together leave nothing to do");
             }
             return new Targets(skipStream ? null : streamName, skipTable ? null : tableName,
                     kEndpoint, kRegion, dEndpoint, dRegion);
+        }
+    }
+
+    /**
+     * The CloudWatch dashboard a command works on, from the options and the config file's
+     * {@code CloudWatch} group ({@code namespace}, {@code aws.endpoint}, {@code aws.region}), or
+     * null with {@code --skip-dashboard}.
+     *
+     * @throws IllegalArgumentException for an unusable name
+     * @throws UncheckedIOException if the config file cannot be read
+     */
+    static DashboardTarget resolveDashboard(Common common) {
+        if (common.skipDashboard) {
+            return null;
+        }
+        if (common.dashboard == null || !common.dashboard.matches("[A-Za-z0-9_-]{1,255}")) {
+            throw new IllegalArgumentException("--dashboard must be 1-255 letters, digits, - or _, not " + common.dashboard);
+        }
+        Map<String, Properties> groups = Map.of();
+        if (common.config != null) {
+            try {
+                groups = ApplicationProperties.fromFile(common.config.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + common.config + ": " + e.getMessage(), e);
+            }
+        }
+        Properties cw = groups.getOrDefault(ConfigKeys.GROUP_CLOUDWATCH, new Properties());
+        Properties source = groups.getOrDefault(ConfigKeys.GROUP_FRAME_SOURCE, new Properties());
+        String arn = source.getProperty(ConfigKeys.STREAM_ARN);
+        String region = firstNonBlank(common.region, cw.getProperty(ConfigKeys.AWS_REGION),
+                source.getProperty(ConfigKeys.AWS_REGION), arn != null && StreamArns.isArn(arn) ? StreamArns.region(arn) : null);
+        return new DashboardTarget(common.dashboard,
+                firstNonBlank(cw.getProperty(ConfigKeys.NAMESPACE), ConfigKeys.DEFAULT_NAMESPACE), common.application.trim(),
+                firstNonBlank(common.cloudWatchEndpoint, cw.getProperty(ConfigKeys.AWS_ENDPOINT)), region);
+    }
+
+    /** The dashboard of a command: name, business-metrics namespace, MSF application, endpoint and region (null: defaults). */
+    public static final class DashboardTarget {
+        public final String name;
+        public final String namespace;
+        public final String application;
+        public final String endpoint;
+        public final String region;
+
+        DashboardTarget(String name, String namespace, String application, String endpoint, String region) {
+            this.name = name;
+            this.namespace = namespace;
+            this.application = application;
+            this.endpoint = endpoint;
+            this.region = region;
         }
     }
 
@@ -202,17 +275,20 @@ public final class SetupCli implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         Targets targets;
+        DashboardTarget dashboard;
 
         @Override
         public Integer call() {
             try {
                 targets = common.resolve();
+                dashboard = resolveDashboard(common);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             validate();
             KinesisClient k = null;
             DynamoDbClient d = null;
+            CloudWatchClient c = null;
             try {
                 if (targets.streamName != null) {
                     k = parent.clients.kinesis(targets.kinesisEndpoint, targets.kinesisRegion);
@@ -221,12 +297,21 @@ public final class SetupCli implements Runnable {
                     d = parent.clients.dynamoDb(targets.dynamoEndpoint, targets.dynamoRegion);
                 }
                 ResourceSetup setup = new ResourceSetup(k, d, ResourceSetup.DEFAULT_POLL_INTERVAL, common.timeout);
-                return execute(setup, spec.commandLine().getOut(), spec.commandLine().getErr());
+                int exit = execute(setup, spec.commandLine().getOut(), spec.commandLine().getErr());
+                if (exit == EXIT_OK && dashboard != null) {
+                    c = parent.clients.cloudWatch(dashboard.endpoint, dashboard.region);
+                    exit = dashboard(new DashboardSetup(c), spec.commandLine().getErr());
+                }
+                return exit;
             } finally {
                 if (k != null) k.close();
                 if (d != null) d.close();
+                if (c != null) c.close();
             }
         }
+
+        /** The subcommand's work on the CloudWatch dashboard {@link #dashboard}, after the stream and table. */
+        abstract int dashboard(DashboardSetup setup, PrintWriter err);
 
         /** Checks the subcommand's own options; throws {@link CommandLine.ParameterException}. */
         void validate() {}
@@ -271,6 +356,16 @@ public final class SetupCli implements Runnable {
             }
             return EXIT_OK;
         }
+
+        @Override
+        int dashboard(DashboardSetup setup, PrintWriter err) {
+            String region = setup.region();
+            boolean existed = setup.put(dashboard.name, CloudWatchDashboard.body(dashboard.namespace, dashboard.application, region));
+            err.println("dashboard " + dashboard.name + ": " + (existed ? "replaced" : "created") + " (namespace "
+                    + dashboard.namespace + ", application " + dashboard.application + ", region " + region + ")");
+            err.flush();
+            return EXIT_OK;
+        }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
@@ -287,6 +382,14 @@ public final class SetupCli implements Runnable {
                 boolean deleted = setup.deleteTable(targets.tableName);
                 err.println("table " + targets.tableName + ": " + (deleted ? "deleted" : "did not exist"));
             }
+            err.flush();
+            return EXIT_OK;
+        }
+
+        @Override
+        int dashboard(DashboardSetup setup, PrintWriter err) {
+            boolean deleted = setup.delete(dashboard.name);
+            err.println("dashboard " + dashboard.name + ": " + (deleted ? "deleted" : "did not exist"));
             err.flush();
             return EXIT_OK;
         }
