@@ -20,8 +20,9 @@ import java.util.Properties;
  * reference https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html):
  * at most {@value PutMetricDataLimits#MAX_DATUMS_PER_REQUEST} datums and at most 1 MB of form-encoded
  * body per request; the writer sizes each point with {@link MetricPoint#encodedSizeBound()} and
- * leaves room for the request's fixed part. A batch goes out when it is full, after
- * {@link Builder#maxTimeInBufferMs} at the latest, and at every checkpoint.
+ * leaves room for the request's fixed part. A batch goes out when it is full or after
+ * {@link Builder#maxTimeInBufferMs} at the latest; at a checkpoint the writer waits for the
+ * requests in flight and checkpoints the points still buffered.
  *
  * <p><b>Failures</b> (see {@code CloudWatchErrors}): throttling, 5xx, network errors and timeouts
  * are retried by the SDK (standard strategy, backoff) and then handed back to the writer, which

@@ -36,12 +36,19 @@ public final class ScoreMetrics {
     /** The {@value #STAGE} value of stages beyond {@code CloudWatch.max.stages}. */
     public static final String OTHER_STAGE = "other";
 
+    /** Energy index 0-100 ({@code EnergyIndex}), unit None. */
     public static final String ENERGY = "Energy";
+    /** Frames seen in the window, unit Count. */
     public static final String FRAMES_SEEN = "FramesSeen";
+    /** Faces detected in the window's frames, unit Count. */
     public static final String FACES_DETECTED = "FacesDetected";
+    /** Faces Rekognition gave emotions for, unit Count. */
     public static final String FACES_ENRICHED = "FacesEnriched";
+    /** Faces enriched / detected, 0..1, unit None. */
     public static final String COVERAGE = "Coverage";
+    /** Mean Rekognition confidence 0-100 of one emotion, unit Percent. */
     public static final String EMOTION_CONFIDENCE = "EmotionConfidence";
+    /** Share 0..1 of enriched faces whose dominant emotion is this one, unit None. */
     public static final String EMOTION_SHARE = "EmotionShare";
 
     /**

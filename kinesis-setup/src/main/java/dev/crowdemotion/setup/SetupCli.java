@@ -230,10 +230,15 @@ public final class SetupCli implements Runnable {
 
     /** The dashboard of a command: name, business-metrics namespace, MSF application, endpoint and region (null: defaults). */
     public static final class DashboardTarget {
+        /** Dashboard name. */
         public final String name;
+        /** Namespace of the business metrics. */
         public final String namespace;
+        /** MSF application name of the operational metrics. */
         public final String application;
+        /** CloudWatch endpoint, or null for the real service. */
         public final String endpoint;
+        /** CloudWatch region, or null for the default chain (us-east-1 with an endpoint). */
         public final String region;
 
         DashboardTarget(String name, String namespace, String application, String endpoint, String region) {

@@ -33,9 +33,11 @@ import software.amazon.awssdk.services.cloudwatch.model.DashboardNotFoundErrorEx
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetDashboardResponse;
 import software.amazon.awssdk.services.cloudwatch.model.InternalServiceException;
+import software.amazon.awssdk.services.cloudwatch.model.InvalidParameterCombinationException;
 import software.amazon.awssdk.services.cloudwatch.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.cloudwatch.model.ListDashboardsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.MissingRequiredParameterException;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
 /**
@@ -184,6 +186,13 @@ class CloudWatchStandInTest {
         // one bad datum refuses the whole request
         assertThatThrownBy(() -> syncNoRetries.putMetricData(r -> r.namespace(NS).metricData(datum("FramesSeen", "rock", 1, t),
                 datum("FramesSeen", "rock", 2, t.plus(3, ChronoUnit.HOURS))))).isInstanceOf(InvalidParameterValueException.class);
+
+        assertThatThrownBy(() -> syncNoRetries.putMetricData(r -> r.namespace(NS).metricData(
+                MetricDatum.builder().value(1.0).build()))).isInstanceOfSatisfying(MissingRequiredParameterException.class,
+                        e -> assertThat(e.awsErrorDetails().errorMessage()).contains("MetricData.member.1.MetricName"));
+        assertThatThrownBy(() -> syncNoRetries.putMetricData(r -> r.namespace(NS).metricData(MetricDatum.builder()
+                .metricName("X").value(1.0).statisticValues(v -> v.sampleCount(1.0).sum(1.0).minimum(1.0).maximum(1.0)).build())))
+                .isInstanceOf(InvalidParameterCombinationException.class);
 
         assertThat(standIn.series()).isEmpty();
         assertThat(standIn.requests()).filteredOn(r -> "InvalidParameterValue".equals(r.errorCode())).hasSize(5);
