@@ -441,7 +441,15 @@ public final class CloudWatchStandIn implements AutoCloseable {
                 return;
             }
             if ("GET".equals(method) && METRICS_PATH.equals(path)) {
-                sendJson(ex, metricsJson(QueryForm.parse(exchange.getRequestURI().getRawQuery())));
+                Map<String, String> query = QueryForm.parse(exchange.getRequestURI().getRawQuery());
+                if (query.containsKey("since") && !query.get("since").matches("-?\\d{1,19}")) {
+                    cors(exchange);
+                    record(ex, 400, "InvalidParameterValue");
+                    StandInHttp.respond(exchange, 400, JSON, null, json.writeValueAsBytes(Map.of("error",
+                            "since must be epoch milliseconds, not " + query.get("since"))));
+                    return;
+                }
+                sendJson(ex, metricsJson(query));
                 return;
             }
             if ("GET".equals(method) && DASHBOARDS_PATH.equals(path)) {

@@ -286,6 +286,15 @@ class CloudWatchStandInTest {
         assertThat(series.get(0).get("dimensions").get("Stage").asText()).isEqualTo("rock");
         assertThat(series.get(0).get("datapoints").get(0).get("value").asDouble()).isEqualTo(61.5);
         assertThat(series.get(0).get("datapoints").get(0).get("timestamp").asLong()).isEqualTo(t.toEpochMilli());
+
+        HttpResponse<String> later = http.send(HttpRequest.newBuilder(URI.create(standIn.endpoint()
+                + "/standin/metrics?metricName=Energy&since=" + (t.toEpochMilli() + 1))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(later.body()).get("series")).allSatisfy(s -> assertThat(s.get("datapoints")).isEmpty());
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(standIn.endpoint()
+                + "/standin/metrics?since=yesterday")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText()).contains("since");
     }
 
     @Test
