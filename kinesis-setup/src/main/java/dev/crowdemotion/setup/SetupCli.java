@@ -198,12 +198,15 @@ public final class SetupCli implements Runnable {
     /**
      * The CloudWatch dashboard a command works on, from the options and the config file's
      * {@code CloudWatch} group ({@code namespace}, {@code aws.endpoint}, {@code aws.region}), or
-     * null with {@code --skip-dashboard}.
+     * null with {@code --skip-dashboard}. When the stream or table go to an overridden endpoint
+     * (a local stand-in) but CloudWatch has none, the target is {@link DashboardTarget#skipped}:
+     * local resources and a dashboard in a real account are never mixed.
      *
+     * @param targets the stream and table the command works on
      * @throws IllegalArgumentException for an unusable name
      * @throws UncheckedIOException if the config file cannot be read
      */
-    static DashboardTarget resolveDashboard(Common common) {
+    static DashboardTarget resolveDashboard(Common common, Targets targets) {
         if (common.skipDashboard) {
             return null;
         }
@@ -223,9 +226,15 @@ public final class SetupCli implements Runnable {
         String arn = source.getProperty(ConfigKeys.STREAM_ARN);
         String region = firstNonBlank(common.region, cw.getProperty(ConfigKeys.AWS_REGION),
                 source.getProperty(ConfigKeys.AWS_REGION), arn != null && StreamArns.isArn(arn) ? StreamArns.region(arn) : null);
+        String endpoint = firstNonBlank(common.cloudWatchEndpoint, cw.getProperty(ConfigKeys.AWS_ENDPOINT));
+        boolean othersLocal = (targets.streamName != null && targets.kinesisEndpoint != null)
+                || (targets.tableName != null && targets.dynamoEndpoint != null);
+        String skipped = endpoint == null && othersLocal
+                ? "the stream or table endpoint is overridden but CloudWatch's is not (give --endpoint-cloudwatch to put it there)"
+                : null;
         return new DashboardTarget(common.dashboard,
                 firstNonBlank(cw.getProperty(ConfigKeys.NAMESPACE), ConfigKeys.DEFAULT_NAMESPACE), common.application.trim(),
-                firstNonBlank(common.cloudWatchEndpoint, cw.getProperty(ConfigKeys.AWS_ENDPOINT)), region);
+                endpoint, region, skipped);
     }
 
     /** The dashboard of a command: name, business-metrics namespace, MSF application, endpoint and region (null: defaults). */
@@ -240,13 +249,16 @@ public final class SetupCli implements Runnable {
         public final String endpoint;
         /** CloudWatch region, or null for the default chain (us-east-1 with an endpoint). */
         public final String region;
+        /** Why the dashboard is left alone although not {@code --skip-dashboard}, or null. */
+        public final String skipped;
 
-        DashboardTarget(String name, String namespace, String application, String endpoint, String region) {
+        DashboardTarget(String name, String namespace, String application, String endpoint, String region, String skipped) {
             this.name = name;
             this.namespace = namespace;
             this.application = application;
             this.endpoint = endpoint;
             this.region = region;
+            this.skipped = skipped;
         }
     }
 
@@ -286,7 +298,7 @@ public final class SetupCli implements Runnable {
         public Integer call() {
             try {
                 targets = common.resolve();
-                dashboard = resolveDashboard(common);
+                dashboard = resolveDashboard(common, targets);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -303,7 +315,10 @@ public final class SetupCli implements Runnable {
                 }
                 ResourceSetup setup = new ResourceSetup(k, d, ResourceSetup.DEFAULT_POLL_INTERVAL, common.timeout);
                 int exit = execute(setup, spec.commandLine().getOut(), spec.commandLine().getErr());
-                if (exit == EXIT_OK && dashboard != null) {
+                if (exit == EXIT_OK && dashboard != null && dashboard.skipped != null) {
+                    spec.commandLine().getErr().println("dashboard " + dashboard.name + ": skipped, " + dashboard.skipped);
+                    spec.commandLine().getErr().flush();
+                } else if (exit == EXIT_OK && dashboard != null) {
                     c = parent.clients.cloudWatch(dashboard.endpoint, dashboard.region);
                     exit = dashboard(new DashboardSetup(c), spec.commandLine().getErr());
                 }

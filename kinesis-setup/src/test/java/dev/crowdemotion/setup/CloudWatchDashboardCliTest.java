@@ -49,7 +49,7 @@ class CloudWatchDashboardCliTest {
     }
 
     /** Real CloudWatch clients from {@link AwsClients} (to the given endpoint); no stream or table client may be asked for. */
-    static final class Clients implements SetupCli.ClientFactory {
+    static class Clients implements SetupCli.ClientFactory {
         final List<String> calls = new ArrayList<>();
 
         @Override public KinesisClient kinesis(String endpoint, String region) {
@@ -120,6 +120,17 @@ class CloudWatchDashboardCliTest {
         String[] bad = run(none, 2, "create", "--skip-stream", "--skip-table", "--dashboard", "no spaces");
         assertThat(bad[1]).contains("--dashboard must be");
         assertThat(none.calls).isEmpty();
+
+        // stream or table on a local endpoint, CloudWatch on none: the dashboard is not put in a real account
+        Clients localOk = new Clients() {
+            @Override public KinesisClient kinesis(String endpoint, String region) {
+                return new FakeKinesis();
+            }
+        };
+        String[] streamOnly = run(localOk, 0, "create", "--skip-table", "--stream", "s", "--endpoint-kinesis", "http://127.0.0.1:1");
+        assertThat(streamOnly[1]).contains("stream s: created").contains("dashboard crowd-emotion: skipped, the stream or table "
+                + "endpoint is overridden but CloudWatch's is not");
+        assertThat(localOk.calls).isEmpty();
 
         // CloudWatch unreachable: exit 1
         String[] unreachable = run(new Clients(), 1, "create", "--skip-stream", "--skip-table", "--endpoint-cloudwatch",

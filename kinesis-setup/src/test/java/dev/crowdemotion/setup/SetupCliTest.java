@@ -46,7 +46,7 @@ class SetupCliTest {
             return LocalDynamoDb.client(dynamoDbLocal);
         }
 
-        /** The dashboard goes to a CloudWatch stand-in, whatever the endpoint (tests of it: CloudWatchDashboardCliTest). */
+        /** Dashboards go to a CloudWatch stand-in, whatever the endpoint (their tests: CloudWatchDashboardCliTest). */
         @Override public CloudWatchClient cloudWatch(String endpoint, String region) {
             return CloudWatchDashboardCliTest.client(cloudWatchStandIn(), region);
         }
