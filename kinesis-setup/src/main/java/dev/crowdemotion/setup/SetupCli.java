@@ -342,7 +342,8 @@ public final class SetupCli implements Runnable {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Creates the frame stream and the stage-scores table unless they exist, and waits "
                     + "until both are ACTIVE. Existing ones are left as they are.",
-                    "Prints the stream ARN on standard output."})
+                    "Prints the stream ARN on standard output.",
+                    "Then puts the CloudWatch dashboard (creating or replacing it) unless --skip-dashboard."})
     static final class Create extends Sub {
         @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
                 description = "Shards of a new stream (provisioned mode). Default: ${DEFAULT-VALUE}.")
@@ -390,7 +391,7 @@ public final class SetupCli implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes the frame stream and the stage-scores table and waits until they are gone; "
-                    + "missing ones are ignored.")
+                    + "missing ones are ignored. Then deletes the CloudWatch dashboard unless --skip-dashboard.")
     static final class Delete extends Sub {
         @Override
         int execute(ResourceSetup setup, PrintWriter out, PrintWriter err) {
