@@ -23,6 +23,7 @@ import dev.crowdemotion.kinesis.FrameSources;
 import dev.crowdemotion.kinesis.IngestedRecord;
 import dev.crowdemotion.job.setlist.SetlistJoin;
 import dev.crowdemotion.job.setlist.SetlistParser;
+import dev.crowdemotion.metrics.BusinessMetrics;
 import dev.crowdemotion.scores.PerformanceScore;
 import dev.crowdemotion.scores.StageScoreSinks;
 import dev.crowdemotion.setlist.ScheduleEvent;
@@ -81,11 +82,18 @@ public final class CrowdEmotionPipeline {
         public final DataStream<FaceCrop> crops;
         /** Per-set and per-track summaries; {@code null} when the job has no setlist input. */
         public final DataStream<PerformanceScore> performances;
+        /**
+         * The window scores as the windows fire, before the setlist join: one element per firing
+         * (the join may emit a window again when the setlist changes what it shows). Feeds the
+         * CloudWatch metrics, where a repeated datapoint would be counted twice.
+         */
+        public final DataStream<StageWindowScore> windowFirings;
 
         Outputs(DataStream<StageWindowScore> scores, DataStream<DeadLetter> deadLetters,
                 DataStream<FaceObservation> observations, DataStream<FaceCrop> crops,
-                DataStream<PerformanceScore> performances) {
+                DataStream<PerformanceScore> performances, DataStream<StageWindowScore> windowFirings) {
             this.performances = performances;
+            this.windowFirings = windowFirings;
             this.scores = scores;
             this.deadLetters = deadLetters;
             this.observations = observations;
@@ -145,10 +153,11 @@ public final class CrowdEmotionPipeline {
                 .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
                         observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
         if (rawSchedule == null) {
-            return new Outputs(windowScores, deadLetters, observations, crops, null);
+            return new Outputs(windowScores, deadLetters, observations, crops, null, windowScores);
         }
         SetlistOutputs joined = joinSetlist(windowScores, rawSchedule, config);
-        return new Outputs(joined.scores, deadLetters.union(joined.deadLetters), observations, crops, joined.performances);
+        return new Outputs(joined.scores, deadLetters.union(joined.deadLetters), observations, crops,
+                joined.performances, windowScores);
     }
 
     /**
@@ -273,13 +282,17 @@ public final class CrowdEmotionPipeline {
 
     /**
      * Attaches the production sinks: DynamoDB for window scores and (with a setlist) performance
-     * summaries, the log for dead letters.
+     * summaries, CloudWatch business metrics (with a {@code CloudWatch} group), the log for dead
+     * letters.
      */
     public static void attachSinks(Outputs outputs, CrowdEmotionConfig config) {
         outputs.scores.sinkTo(StageScoreSinks.dynamoDb(config)).name("scores: DynamoDB sink").uid("dynamodb-scores-sink");
         if (outputs.performances != null) {
             outputs.performances.sinkTo(StageScoreSinks.performances(config))
                     .name("performances: DynamoDB sink").uid("dynamodb-performances-sink");
+        }
+        if (config.cloudWatchEnabled()) {
+            BusinessMetrics.attach(outputs.windowFirings, config);
         }
         outputs.deadLetters
                 .map(d -> {

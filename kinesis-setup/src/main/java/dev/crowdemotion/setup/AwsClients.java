@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -45,6 +46,19 @@ public final class AwsClients {
 
     public static DynamoDbClient dynamoDb(String endpoint, String region) {
         var b = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (endpoint != null) {
+            b.endpointOverride(URI.create(endpoint)).credentialsProvider(localCredentials());
+        }
+        String r = region(endpoint, region);
+        if (r != null) {
+            b.region(Region.of(r));
+        }
+        return b.build();
+    }
+
+    /** A CloudWatch client (dashboards), configured like the others. */
+    public static CloudWatchClient cloudWatch(String endpoint, String region) {
+        var b = CloudWatchClient.builder().httpClientBuilder(ApacheHttpClient.builder());
         if (endpoint != null) {
             b.endpointOverride(URI.create(endpoint)).credentialsProvider(localCredentials());
         }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -22,7 +23,8 @@ import java.util.Properties;
 
 /**
  * {@code kinesis-setup create|delete}: idempotently creates or deletes the frame stream and the
- * score tables, on AWS (default provider chains) or against local stand-ins (endpoints).
+ * score tables, on AWS (default provider chains) or against local stand-ins (endpoints); and puts
+ * or deletes the CloudWatch dashboard ({@link CloudWatchDashboard}) unless {@code --skip-dashboard}.
  *
  * <p>Exit codes: 0 done, 1 failed (AWS error, timeout, table with another key schema),
  * 2 bad options. {@code create} prints the stream ARN alone on standard output; progress and
@@ -43,6 +45,11 @@ public final class SetupCli implements Runnable {
         KinesisClient kinesis(String endpoint, String region);
 
         DynamoDbClient dynamoDb(String endpoint, String region);
+
+        /** The CloudWatch client of the dashboard; by default {@link AwsClients#cloudWatch}. */
+        default CloudWatchClient cloudWatch(String endpoint, String region) {
+            return AwsClients.cloudWatch(endpoint, region);
+        }
     }
 
     /** Clients from {@link AwsClients}. */
@@ -135,6 +142,21 @@ public final class SetupCli implements Runnable {
         @Option(names = "--skip-table", description = "Leave the tables alone.")
         boolean skipTable;
 
+        @Option(names = "--dashboard", paramLabel = "NAME", defaultValue = CloudWatchDashboard.DEFAULT_NAME,
+                description = "CloudWatch dashboard name. Default: ${DEFAULT-VALUE}.")
+        String dashboard;
+
+        @Option(names = "--skip-dashboard", description = "Leave the CloudWatch dashboard alone.")
+        boolean skipDashboard;
+
+        @Option(names = "--endpoint-cloudwatch", paramLabel = "URL",
+                description = "CloudWatch endpoint (local stand-in). Default: from --config (CloudWatch.aws.endpoint).")
+        String cloudWatchEndpoint;
+
+        @Option(names = "--application", paramLabel = "NAME", defaultValue = CloudWatchDashboard.DEFAULT_APPLICATION,
+                description = "MSF application name, whose operational metrics the dashboard shows. Default: ${DEFAULT-VALUE}.")
+        String application;
+
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
                 description = "How long to wait for a resource to become ACTIVE or be deleted (e.g. 90s, 5m). Default: ${DEFAULT-VALUE}.")
         Duration timeout;
@@ -179,11 +201,78 @@ public final class SetupCli implements Runnable {
             String dEndpoint = firstNonBlank(dynamoEndpoint, sink.getProperty(ConfigKeys.AWS_ENDPOINT));
             String kRegion = firstNonBlank(region, source.getProperty(ConfigKeys.AWS_REGION), arnRegion);
             String dRegion = firstNonBlank(region, sink.getProperty(ConfigKeys.AWS_REGION), kRegion);
-            if (skipStream && skipTable) {
-                throw new IllegalArgumentException("--skip-stream and --skip-table together leave nothing to do");
+            if (skipStream && skipTable && skipDashboard) {
+                throw new IllegalArgumentException("--skip-stream, --skip-table and --skip-dashboard together leave nothing to do");
             }
             return new Targets(skipStream ? null : streamName, skipTable ? null : tableName,
                     skipTable ? null : performanceName, ttl, kEndpoint, kRegion, dEndpoint, dRegion);
+        }
+    }
+
+    /**
+     * The CloudWatch dashboard a command works on, from the options and the config file's
+     * {@code CloudWatch} group ({@code namespace}, {@code aws.endpoint}, {@code aws.region}), or
+     * null with {@code --skip-dashboard}. When the stream or table go to an overridden endpoint
+     * (a local stand-in) but CloudWatch has none, the target is {@link DashboardTarget#skipped}:
+     * local resources and a dashboard in a real account are never mixed.
+     *
+     * @param targets the stream and table the command works on
+     * @throws IllegalArgumentException for an unusable name
+     * @throws UncheckedIOException if the config file cannot be read
+     */
+    static DashboardTarget resolveDashboard(Common common, Targets targets) {
+        if (common.skipDashboard) {
+            return null;
+        }
+        if (common.dashboard == null || !common.dashboard.matches("[A-Za-z0-9_-]{1,255}")) {
+            throw new IllegalArgumentException("--dashboard must be 1-255 letters, digits, - or _, not " + common.dashboard);
+        }
+        Map<String, Properties> groups = Map.of();
+        if (common.config != null) {
+            try {
+                groups = ApplicationProperties.fromFile(common.config.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + common.config + ": " + e.getMessage(), e);
+            }
+        }
+        Properties cw = groups.getOrDefault(ConfigKeys.GROUP_CLOUDWATCH, new Properties());
+        Properties source = groups.getOrDefault(ConfigKeys.GROUP_FRAME_SOURCE, new Properties());
+        String arn = source.getProperty(ConfigKeys.STREAM_ARN);
+        String region = firstNonBlank(common.region, cw.getProperty(ConfigKeys.AWS_REGION),
+                source.getProperty(ConfigKeys.AWS_REGION), arn != null && StreamArns.isArn(arn) ? StreamArns.region(arn) : null);
+        String endpoint = firstNonBlank(common.cloudWatchEndpoint, cw.getProperty(ConfigKeys.AWS_ENDPOINT));
+        boolean othersLocal = (targets.streamName != null && targets.kinesisEndpoint != null)
+                || (targets.tableName != null && targets.dynamoEndpoint != null);
+        String skipped = endpoint == null && othersLocal
+                ? "the stream or table endpoint is overridden but CloudWatch's is not (give --endpoint-cloudwatch to put it there)"
+                : null;
+        return new DashboardTarget(common.dashboard,
+                firstNonBlank(cw.getProperty(ConfigKeys.NAMESPACE), ConfigKeys.DEFAULT_NAMESPACE), common.application.trim(),
+                endpoint, region, skipped);
+    }
+
+    /** The dashboard of a command: name, business-metrics namespace, MSF application, endpoint and region (null: defaults). */
+    public static final class DashboardTarget {
+        /** Dashboard name. */
+        public final String name;
+        /** Namespace of the business metrics. */
+        public final String namespace;
+        /** MSF application name of the operational metrics. */
+        public final String application;
+        /** CloudWatch endpoint, or null for the real service. */
+        public final String endpoint;
+        /** CloudWatch region, or null for the default chain (us-east-1 with an endpoint). */
+        public final String region;
+        /** Why the dashboard is left alone although not {@code --skip-dashboard}, or null. */
+        public final String skipped;
+
+        DashboardTarget(String name, String namespace, String application, String endpoint, String region, String skipped) {
+            this.name = name;
+            this.namespace = namespace;
+            this.application = application;
+            this.endpoint = endpoint;
+            this.region = region;
+            this.skipped = skipped;
         }
     }
 
@@ -223,17 +312,20 @@ public final class SetupCli implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         Targets targets;
+        DashboardTarget dashboard;
 
         @Override
         public Integer call() {
             try {
                 targets = common.resolve();
+                dashboard = resolveDashboard(common, targets);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             validate();
             KinesisClient k = null;
             DynamoDbClient d = null;
+            CloudWatchClient c = null;
             try {
                 if (targets.streamName != null) {
                     k = parent.clients.kinesis(targets.kinesisEndpoint, targets.kinesisRegion);
@@ -242,12 +334,24 @@ public final class SetupCli implements Runnable {
                     d = parent.clients.dynamoDb(targets.dynamoEndpoint, targets.dynamoRegion);
                 }
                 ResourceSetup setup = new ResourceSetup(k, d, ResourceSetup.DEFAULT_POLL_INTERVAL, common.timeout);
-                return execute(setup, spec.commandLine().getOut(), spec.commandLine().getErr());
+                int exit = execute(setup, spec.commandLine().getOut(), spec.commandLine().getErr());
+                if (exit == EXIT_OK && dashboard != null && dashboard.skipped != null) {
+                    spec.commandLine().getErr().println("dashboard " + dashboard.name + ": skipped, " + dashboard.skipped);
+                    spec.commandLine().getErr().flush();
+                } else if (exit == EXIT_OK && dashboard != null) {
+                    c = parent.clients.cloudWatch(dashboard.endpoint, dashboard.region);
+                    exit = dashboard(new DashboardSetup(c), spec.commandLine().getErr());
+                }
+                return exit;
             } finally {
                 if (k != null) k.close();
                 if (d != null) d.close();
+                if (c != null) c.close();
             }
         }
+
+        /** The subcommand's work on the CloudWatch dashboard {@link #dashboard}, after the stream and table. */
+        abstract int dashboard(DashboardSetup setup, PrintWriter err);
 
         /** Checks the subcommand's own options; throws {@link CommandLine.ParameterException}. */
         void validate() {}
@@ -259,7 +363,8 @@ public final class SetupCli implements Runnable {
             description = {"Creates the frame stream and the score tables (stage scores with the leaderboard index, "
                     + "per-set/per-track performance scores; TTL when ScoresSink.ttl.days > 0) unless they exist, and waits "
                     + "until they are ACTIVE. Existing ones are left as they are (a missing index is added).",
-                    "Prints the stream ARN on standard output."})
+                    "Prints the stream ARN on standard output.",
+                    "Then puts the CloudWatch dashboard (creating or replacing it) unless --skip-dashboard."})
     static final class Create extends Sub {
         @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
                 description = "Shards of a new stream (provisioned mode). Default: ${DEFAULT-VALUE}.")
@@ -302,11 +407,21 @@ public final class SetupCli implements Runnable {
             }
             return EXIT_OK;
         }
+
+        @Override
+        int dashboard(DashboardSetup setup, PrintWriter err) {
+            String region = setup.region();
+            boolean existed = setup.put(dashboard.name, CloudWatchDashboard.body(dashboard.namespace, dashboard.application, region));
+            err.println("dashboard " + dashboard.name + ": " + (existed ? "replaced" : "created") + " (namespace "
+                    + dashboard.namespace + ", application " + dashboard.application + ", region " + region + ")");
+            err.flush();
+            return EXIT_OK;
+        }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes the frame stream and the score tables and waits until they are gone; "
-                    + "missing ones are ignored.")
+                    + "missing ones are ignored. Then deletes the CloudWatch dashboard unless --skip-dashboard.")
     static final class Delete extends Sub {
         @Override
         int execute(ResourceSetup setup, PrintWriter out, PrintWriter err) {
@@ -320,6 +435,14 @@ public final class SetupCli implements Runnable {
                     err.println("table " + table + ": " + (deleted ? "deleted" : "did not exist"));
                 }
             }
+            err.flush();
+            return EXIT_OK;
+        }
+
+        @Override
+        int dashboard(DashboardSetup setup, PrintWriter err) {
+            boolean deleted = setup.delete(dashboard.name);
+            err.println("dashboard " + dashboard.name + ": " + (deleted ? "deleted" : "did not exist"));
             err.flush();
             return EXIT_OK;
         }

@@ -1,10 +1,13 @@
 package dev.crowdemotion.setup;
 
 import dev.crowdemotion.config.Durations;
+import dev.crowdemotion.local.cloudwatch.CloudWatchStandIn;
 import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -41,6 +44,28 @@ class SetupCliTest {
             calls.add("dynamodb " + endpoint + " " + region);
             // a new client each time: the CLI closes its clients after each command
             return LocalDynamoDb.client(dynamoDbLocal);
+        }
+
+        /** Dashboards go to a CloudWatch stand-in, whatever the endpoint (their tests: CloudWatchDashboardCliTest). */
+        @Override public CloudWatchClient cloudWatch(String endpoint, String region) {
+            return CloudWatchDashboardCliTest.client(cloudWatchStandIn(), region);
+        }
+    }
+
+    private static CloudWatchStandIn cloudWatch;
+
+    static synchronized CloudWatchStandIn cloudWatchStandIn() {
+        if (cloudWatch == null) {
+            cloudWatch = CloudWatchStandIn.start();
+        }
+        return cloudWatch;
+    }
+
+    @AfterAll
+    static synchronized void stopCloudWatch() {
+        if (cloudWatch != null) {
+            cloudWatch.close();
+            cloudWatch = null;
         }
     }
 
@@ -124,7 +149,7 @@ class SetupCliTest {
         assertThat(run(clients, "create", "--shards", "many").exit).isEqualTo(2);
         assertThat(run(clients, "create", "--timeout", "soon").exit).isEqualTo(2);
         assertThat(run(clients, "create", "--bogus").exit).isEqualTo(2);
-        Run r = run(clients, "delete", "--skip-stream", "--skip-table");
+        Run r = run(clients, "delete", "--skip-stream", "--skip-table", "--skip-dashboard");
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.err).contains("nothing to do");
         Run missing = run(clients, "create", "--config", dir.resolve("nope.json").toString());

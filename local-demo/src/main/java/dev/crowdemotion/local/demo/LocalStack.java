@@ -3,6 +3,7 @@ package dev.crowdemotion.local.demo;
 import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.cloudwatch.CloudWatchStandIn;
 import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
 import dev.crowdemotion.local.kinesis.KinesisEmulator;
 import dev.crowdemotion.local.rekognition.RekognitionStandIn;
@@ -20,11 +21,12 @@ import java.util.Properties;
 
 /**
  * The local AWS stack the job runs against: kinesis-mock, DynamoDB Local, the Rekognition
- * stand-in, and the SageMaker Runtime stand-in in front of the model server (the endpoint named in
- * the {@code SageMaker} group), each on a free loopback port, with the frame stream (and the setlist
- * stream, if the {@code Setlist} group names one) and the score tables created. {@link #config()}
- * is the given configuration with every {@code aws.endpoint} pointed at the stand-ins, so the
- * job needs no code path of its own for local runs.
+ * stand-in, the SageMaker Runtime stand-in in front of the model server (the endpoint named in
+ * the {@code SageMaker} group) and the CloudWatch stand-in (business metrics, when the
+ * configuration has a {@code CloudWatch} group), each on a free loopback port, with the frame
+ * stream (and the setlist stream, if the {@code Setlist} group names one) and the score tables
+ * created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
+ * at the stand-ins, so the job needs no code path of its own for local runs.
  *
  * <p>Credentials: the stand-ins accept any, and the job's clients use the default provider
  * chain; {@link #start} sets the {@code aws.accessKeyId}/{@code aws.secretAccessKey} system
@@ -39,18 +41,20 @@ public final class LocalStack implements AutoCloseable {
     private final RekognitionStandIn rekognition;
     private final ModelServer modelServer;
     private final SageMakerRuntimeStandIn sageMaker;
+    private final CloudWatchStandIn cloudWatch;
     private final KinesisClient kinesis;
     private final DynamoDbClient dynamoDb;
     private final Map<String, Properties> groups;
     private final CrowdEmotionConfig config;
 
     private LocalStack(KinesisEmulator k, DynamoDbLocalServer d, RekognitionStandIn r, ModelServer m,
-                       SageMakerRuntimeStandIn s, Map<String, Properties> groups) {
+                       SageMakerRuntimeStandIn s, CloudWatchStandIn c, Map<String, Properties> groups) {
         this.kinesisEmulator = k;
         this.dynamoDbServer = d;
         this.rekognition = r;
         this.modelServer = m;
         this.sageMaker = s;
+        this.cloudWatch = c;
         this.groups = groups;
         this.config = new CrowdEmotionConfig(groups);
         this.kinesis = KinesisClient.builder().endpointOverride(k.endpoint()).region(LocalAws.region())
@@ -77,6 +81,7 @@ public final class LocalStack implements AutoCloseable {
         RekognitionStandIn r = null;
         ModelServer m = null;
         SageMakerRuntimeStandIn s = null;
+        CloudWatchStandIn c = null;
         try {
             k = KinesisEmulator.start();
             d = DynamoDbLocalServer.start();
@@ -85,6 +90,7 @@ public final class LocalStack implements AutoCloseable {
             String endpointName = Optional.ofNullable(base.get(ConfigKeys.GROUP_SAGEMAKER))
                     .map(p -> p.getProperty(ConfigKeys.ENDPOINT_NAME)).orElse(DEFAULT_SAGEMAKER_ENDPOINT);
             s = SageMakerRuntimeStandIn.start(SageMakerRuntimeStandIn.Options.defaults().endpoint(endpointName, m.uri()));
+            c = CloudWatchStandIn.start();
             Map<String, Properties> groups = new LinkedHashMap<>();
             base.forEach((id, p) -> {
                 Properties copy = new Properties();
@@ -96,6 +102,10 @@ public final class LocalStack implements AutoCloseable {
             endpoint(groups, ConfigKeys.GROUP_SAGEMAKER, s.endpoint().toString());
             groups.get(ConfigKeys.GROUP_SAGEMAKER).setProperty(ConfigKeys.ENDPOINT_NAME, endpointName);
             endpoint(groups, ConfigKeys.GROUP_SCORES_SINK, d.endpoint().toString());
+            if (groups.containsKey(ConfigKeys.GROUP_CLOUDWATCH)) {
+                // only a configuration with the group publishes business metrics: do not add it
+                endpoint(groups, ConfigKeys.GROUP_CLOUDWATCH, c.endpoint().toString());
+            }
             String streamName = streamName(groups.get(ConfigKeys.GROUP_FRAME_SOURCE).getProperty(ConfigKeys.STREAM_ARN));
             groups.get(ConfigKeys.GROUP_FRAME_SOURCE).setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(streamName));
             String setlistStream = null;
@@ -105,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
                 endpoint(groups, ConfigKeys.GROUP_SETLIST, k.endpoint().toString());
                 setlist.setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(setlistStream));
             }
-            LocalStack stack = new LocalStack(k, d, r, m, s, groups);
+            LocalStack stack = new LocalStack(k, d, r, m, s, c, groups);
             ResourceSetup setup = new ResourceSetup(stack.kinesis, stack.dynamoDb);
             setup.ensureStream(streamName, 1);
             if (setlistStream != null) {
@@ -115,8 +125,8 @@ public final class LocalStack implements AutoCloseable {
             setup.ensurePerformanceTable(stack.config.performanceTableName());
             return stack;
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {s, m, r, d, k}) {
-                closeQuietly(c);
+            for (AutoCloseable x : new AutoCloseable[] {c, s, m, r, d, k}) {
+                closeQuietly(x);
             }
             throw e;
         }
@@ -156,13 +166,18 @@ public final class LocalStack implements AutoCloseable {
     public ModelServer modelServer() { return modelServer; }
     /** The SageMaker Runtime stand-in ({@code SageMaker} group's endpoint). */
     public SageMakerRuntimeStandIn sageMaker() { return sageMaker; }
+    /**
+     * The CloudWatch stand-in: the {@code CloudWatch} group's endpoint when the configuration has
+     * that group; its datapoints also at {@code GET <endpoint>/standin/metrics} (JSON).
+     */
+    public CloudWatchStandIn cloudWatch() { return cloudWatch; }
     public KinesisEmulator kinesisEmulator() { return kinesisEmulator; }
     public DynamoDbLocalServer dynamoDbServer() { return dynamoDbServer; }
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {kinesis, dynamoDb, sageMaker, modelServer, rekognition, dynamoDbServer,
-                kinesisEmulator}) {
+        for (AutoCloseable c : new AutoCloseable[] {kinesis, dynamoDb, cloudWatch, sageMaker, modelServer, rekognition,
+                dynamoDbServer, kinesisEmulator}) {
             closeQuietly(c);
         }
     }
