@@ -182,6 +182,11 @@ public final class LocalDemo implements Callable<Integer> {
             board.printUpdates();
             SimulationReport report = simulation.get(30, TimeUnit.SECONDS);
             System.out.printf("%nSimulator: %s%nRekognition stand-in: %s%n", report.summary(), stack.rekognition().counters());
+            if (stack.cloudWatch() != null && stack.config().cloudWatchEnabled()) {
+                var series = stack.cloudWatch().series();
+                System.out.printf("CloudWatch stand-in: %d metric series, %d datapoints in namespace %s%n", series.size(),
+                        series.stream().mapToInt(m -> m.datapoints().size()).sum(), stack.config().cloudWatchNamespace());
+            }
             if (mode == DetectorMode.SAGEMAKER) {
                 System.out.printf("SageMaker Runtime stand-in: %s%n", stack.sageMaker().counters());
             }
