@@ -124,7 +124,7 @@ public final class LocalDemo implements Callable<Integer> {
             absolute.toFile().deleteOnExit();
             groups.computeIfAbsent(ConfigKeys.GROUP_SETLIST, g -> new Properties())
                     .setProperty(ConfigKeys.FILE_PATH, absolute.toString());
-            System.out.printf("Setlist: %s, from %s UTC%n", relative.getFileName(), Instant.ofEpochMilli(start));
+            System.out.printf("Setlist: %s, from %s%n", relative.getFileName(), Instant.ofEpochMilli(start));
         }
         System.out.println("Starting the local stack (kinesis-mock, DynamoDB Local, Rekognition and SageMaker stand-ins)...");
         try (LocalStack stack = LocalStack.start(groups);
