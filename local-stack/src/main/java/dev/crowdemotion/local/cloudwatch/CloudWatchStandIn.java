@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.aws.InjectedFaults;
 import dev.crowdemotion.local.aws.StandInHttp;
 import dev.crowdemotion.local.rekognition.TokenBucket;
 import org.slf4j.Logger;
@@ -239,7 +240,7 @@ public final class CloudWatchStandIn implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<MetricKey, List<Datapoint>> metrics = new ConcurrentHashMap<>();
     private final Map<String, Dashboard> dashboards = new ConcurrentSkipListMap<>();
-    private final ConcurrentLinkedQueue<String> injected = new ConcurrentLinkedQueue<>();
+    private final InjectedFaults injected = new InjectedFaults(FAULTS.keySet());
     private final ConcurrentLinkedQueue<RequestRecord> requestLog = new ConcurrentLinkedQueue<>();
     private final AtomicInteger loggedRequests = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
@@ -383,20 +384,12 @@ public final class CloudWatchStandIn implements AutoCloseable {
      * @throws IllegalArgumentException on another code or a negative count
      */
     public void injectNext(String errorCode, int count) {
-        if (!FAULTS.containsKey(errorCode)) {
-            throw new IllegalArgumentException("cannot inject " + errorCode + "; one of " + new TreeMap<>(FAULTS).keySet());
-        }
-        if (count < 0) {
-            throw new IllegalArgumentException("count " + count);
-        }
-        for (int i = 0; i < count; i++) {
-            injected.add(errorCode);
-        }
+        injected.add(errorCode, count);
     }
 
     /** Injected errors not yet used. */
     public int pendingInjected() {
-        return injected.size();
+        return injected.pending();
     }
 
     /** A snapshot of the counters. */

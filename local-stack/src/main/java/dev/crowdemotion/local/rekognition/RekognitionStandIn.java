@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.aws.InjectedFaults;
 import dev.crowdemotion.local.aws.StandInHttp;
 import dev.crowdemotion.vision.BlazeFaceDetector;
 import dev.crowdemotion.vision.EmotionClassifier;
@@ -42,7 +43,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -421,7 +421,7 @@ public final class RekognitionStandIn implements AutoCloseable {
     private final String burstErrorCode;
     private final Random faultRandom;
     private final Random latencyRandom;
-    private final ConcurrentLinkedQueue<String> injected = new ConcurrentLinkedQueue<>();
+    private final InjectedFaults injected = new InjectedFaults(FAULTS.keySet());
     private final Set<HttpExchange> held = ConcurrentHashMap.newKeySet();
     private final long[] secondEpoch = new long[SECONDS_KEPT];
     private final long[] secondServed = new long[SECONDS_KEPT];
@@ -559,20 +559,12 @@ public final class RekognitionStandIn implements AutoCloseable {
      * already queued.
      */
     public void injectNext(String errorCode, int count) {
-        if (!FAULTS.containsKey(errorCode)) {
-            throw new IllegalArgumentException("cannot inject " + errorCode + "; one of " + new TreeMap<>(FAULTS).keySet());
-        }
-        if (count < 0) {
-            throw new IllegalArgumentException("count " + count);
-        }
-        for (int i = 0; i < count; i++) {
-            injected.add(errorCode);
-        }
+        injected.add(errorCode, count);
     }
 
     /** Injected errors not yet used. */
     public int pendingInjected() {
-        return injected.size();
+        return injected.pending();
     }
 
     /** Drops the injected errors not yet used. */

@@ -3,6 +3,7 @@ package dev.crowdemotion.local.sagemaker;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.crowdemotion.local.aws.LocalAws;
+import dev.crowdemotion.local.aws.InjectedFaults;
 import dev.crowdemotion.local.aws.StandInHttp;
 import dev.crowdemotion.local.rekognition.LatencyModel;
 import dev.crowdemotion.local.rekognition.TokenBucket;
@@ -22,7 +23,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -283,7 +283,7 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
     private final boolean requireSignature;
     private final Random faultRandom;
     private final Random latencyRandom;
-    private final ConcurrentLinkedQueue<String> injected = new ConcurrentLinkedQueue<>();
+    private final InjectedFaults injected = new InjectedFaults(FAULTS.keySet());
     private final LongAdder requests = new LongAdder();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
@@ -383,20 +383,12 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
      * @throws IllegalArgumentException on another code or a negative count
      */
     public void injectNext(String errorCode, int count) {
-        if (!FAULTS.containsKey(errorCode)) {
-            throw new IllegalArgumentException("cannot inject " + errorCode + "; one of " + new TreeMap<>(FAULTS).keySet());
-        }
-        if (count < 0) {
-            throw new IllegalArgumentException("count " + count);
-        }
-        for (int i = 0; i < count; i++) {
-            injected.add(errorCode);
-        }
+        injected.add(errorCode, count);
     }
 
     /** Injected errors not yet used. */
     public int pendingInjected() {
-        return injected.size();
+        return injected.pending();
     }
 
     /** Drops the injected errors not yet used. */
