@@ -82,6 +82,23 @@ public final class CrowdEmotionConfig implements Serializable {
         return copy;
     }
 
+    /**
+     * The {@code aws.*} keys of one group ({@code aws.region}, {@code aws.endpoint},
+     * {@code aws.credentials.provider}, ...), as the AWS connectors and clients take them.
+     */
+    public Properties awsProperties(String groupId) {
+        Properties aws = new Properties();
+        Properties p = groups.get(groupId);
+        if (p != null) {
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith("aws.")) {
+                    aws.setProperty(key, p.getProperty(key));
+                }
+            }
+        }
+        return aws;
+    }
+
     public String streamArn() { return get(GROUP_FRAME_SOURCE, STREAM_ARN, null); }
     public String initialPosition() { return get(GROUP_FRAME_SOURCE, INITIAL_POSITION, DEFAULT_INITIAL_POSITION); }
 

@@ -5,6 +5,7 @@ import dev.crowdemotion.config.CrowdEmotionConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
+import org.apache.flink.connector.kinesis.source.serialization.KinesisDeserializationSchema;
 
 import java.util.Properties;
 
@@ -22,19 +23,29 @@ public final class FrameSources {
      * @throws IllegalArgumentException if the stream ARN is missing (checked by {@link CrowdEmotionConfig})
      */
     public static KinesisStreamsSource<IngestedRecord> kinesis(CrowdEmotionConfig config) {
+        return kinesis(config.streamArn(), config.awsProperties(ConfigKeys.GROUP_FRAME_SOURCE), config.initialPosition(),
+                new FrameRecordDeserializer());
+    }
+
+    /**
+     * A polling {@link KinesisStreamsSource} of one stream.
+     *
+     * @param aws             the group's {@code aws.*} keys, passed to the connector as they are
+     * @param initialPosition {@code LATEST} or {@code TRIM_HORIZON}: where a job without state starts
+     * @throws IllegalArgumentException if {@code initialPosition} is neither
+     */
+    public static <T> KinesisStreamsSource<T> kinesis(String streamArn, Properties aws, String initialPosition,
+                                                      KinesisDeserializationSchema<T> deserializer) {
         Configuration sourceConfig = new Configuration();
-        Properties group = config.group(ConfigKeys.GROUP_FRAME_SOURCE);
-        for (String key : group.stringPropertyNames()) {
-            if (key.startsWith("aws.")) {
-                sourceConfig.setString(key, group.getProperty(key));
-            }
+        for (String key : aws.stringPropertyNames()) {
+            sourceConfig.setString(key, aws.getProperty(key));
         }
         sourceConfig.set(KinesisStreamsSourceConfigConstants.STREAM_INITIAL_POSITION,
-                KinesisStreamsSourceConfigConstants.InitialPosition.valueOf(config.initialPosition()));
-        return KinesisStreamsSource.<IngestedRecord>builder()
-                .setStreamArn(config.streamArn())
+                KinesisStreamsSourceConfigConstants.InitialPosition.valueOf(initialPosition));
+        return KinesisStreamsSource.<T>builder()
+                .setStreamArn(streamArn)
                 .setSourceConfig(sourceConfig)
-                .setDeserializationSchema(new FrameRecordDeserializer())
+                .setDeserializationSchema(deserializer)
                 .build();
     }
 }

@@ -8,7 +8,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import java.util.Properties;
 
 /**
  * Wires the business metrics into a job: window scores → {@link StageCardinalityCap}
@@ -47,17 +46,8 @@ public final class BusinessMetrics {
 
     /** The sink of the {@code CloudWatch} group with the default batching. */
     static CloudWatchSink sink(CrowdEmotionConfig config) {
-        return CloudWatchSink.builder().namespace(config.cloudWatchNamespace()).clientProperties(awsProperties(config)).build();
+        return CloudWatchSink.builder().namespace(config.cloudWatchNamespace())
+                .clientProperties(config.awsProperties(ConfigKeys.GROUP_CLOUDWATCH)).build();
     }
 
-    private static Properties awsProperties(CrowdEmotionConfig config) {
-        Properties group = config.group(ConfigKeys.GROUP_CLOUDWATCH);
-        Properties aws = new Properties();
-        for (String key : group.stringPropertyNames()) {
-            if (key.startsWith("aws.")) {
-                aws.setProperty(key, group.getProperty(key));
-            }
-        }
-        return aws;
-    }
 }

@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,16 +38,9 @@ public final class StageScoreSinks {
 
     private static <T> DynamoDbSink<T> sink(CrowdEmotionConfig config, String table,
                                             ElementConverter<T, DynamoDbWriteRequest> converter, List<String> keys) {
-        Properties props = new Properties();
-        Properties group = config.group(ConfigKeys.GROUP_SCORES_SINK);
-        for (String key : group.stringPropertyNames()) {
-            if (key.startsWith("aws.")) {
-                props.setProperty(key, group.getProperty(key));
-            }
-        }
         return DynamoDbSink.<T>builder()
                 .setTableName(table)
-                .setDynamoDbProperties(props)
+                .setDynamoDbProperties(config.awsProperties(ConfigKeys.GROUP_SCORES_SINK))
                 .setElementConverter(converter)
                 // Two writes for the same key in one batch: keep the latest (BatchWriteItem rejects duplicates).
                 .setOverwriteByPartitionKeys(keys)

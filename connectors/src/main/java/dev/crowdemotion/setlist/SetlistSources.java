@@ -2,19 +2,18 @@ package dev.crowdemotion.setlist;
 
 import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.config.CrowdEmotionConfig;
+import dev.crowdemotion.kinesis.FrameSources;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
-import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
+import org.apache.flink.connector.kinesis.source.serialization.KinesisDeserializationSchema;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.util.Properties;
 
 /**
  * The setlist input ({@code Setlist} property group): schedule events as JSON text, one per
@@ -38,20 +37,9 @@ public final class SetlistSources {
                     .uid("setlist-file-source").setParallelism(1);
         }
         if (config.setlistStreamArn() != null) {
-            Configuration sourceConfig = new Configuration();
-            Properties group = config.group(ConfigKeys.GROUP_SETLIST);
-            for (String key : group.stringPropertyNames()) {
-                if (key.startsWith("aws.")) {
-                    sourceConfig.setString(key, group.getProperty(key));
-                }
-            }
-            sourceConfig.set(KinesisStreamsSourceConfigConstants.STREAM_INITIAL_POSITION,
-                    KinesisStreamsSourceConfigConstants.InitialPosition.valueOf(config.setlistInitialPosition()));
-            KinesisStreamsSource<String> kinesis = KinesisStreamsSource.<String>builder()
-                    .setStreamArn(config.setlistStreamArn())
-                    .setSourceConfig(sourceConfig)
-                    .setDeserializationSchema(new SimpleStringSchema())
-                    .build();
+            KinesisStreamsSource<String> kinesis = FrameSources.kinesis(config.setlistStreamArn(),
+                    config.awsProperties(ConfigKeys.GROUP_SETLIST), config.setlistInitialPosition(),
+                    KinesisDeserializationSchema.of(new SimpleStringSchema()));
             return env.fromSource(kinesis, WatermarkStrategy.noWatermarks(), "setlist stream", Types.STRING)
                     .uid("setlist-kinesis-source").setParallelism(1);
         }
