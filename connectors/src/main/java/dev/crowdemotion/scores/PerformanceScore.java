@@ -10,9 +10,9 @@ import java.util.Objects;
  * the set's or track's [start, end), summed. Counts are sums over those windows; mean confidences
  * are weighted by each window's faces enriched, so they equal the mean over all enriched faces
  * of the performance. Energy, dominant emotion, shares and coverage are then computed as for a
- * window ({@link EmotionTally}, {@link EnergyIndex}). Flink POJO.
+ * window ({@link EmotionFigures}). Flink POJO.
  */
-public class PerformanceScore {
+public class PerformanceScore implements EmotionFigures {
     private ScheduleEvent.Kind kind;
     private String artist;
     private String stageId;
@@ -99,14 +99,6 @@ public class PerformanceScore {
     public void setMeanConfidence(double[] meanConfidence) { this.meanConfidence = meanConfidence; }
     public long[] getDominantCounts() { return dominantCounts; }
     public void setDominantCounts(long[] dominantCounts) { this.dominantCounts = dominantCounts; }
-
-    public double meanConfidence(EmotionType e) { return meanConfidence[e.ordinal()]; }
-    /** See {@link EmotionTally#dominant}. */
-    public EmotionType dominantEmotion() { return EmotionTally.dominant(dominantCounts); }
-    /** See {@link EnergyIndex}; {@link Double#NaN} without enriched faces. */
-    public double energy() { return EnergyIndex.of(meanConfidence); }
-    public double share(EmotionType e) { return EmotionTally.share(dominantCounts, facesEnriched, e); }
-    public double coverage() { return EmotionTally.coverage(facesDetected, facesEnriched); }
 
     @Override
     public boolean equals(Object o) {

@@ -66,28 +66,7 @@ public final class PerformanceScoresTable {
         item.put(START_MS, StageScoresTable.n(p.getStartMs()));
         item.put(END_MS, StageScoresTable.n(p.getEndMs()));
         item.put(WINDOWS, StageScoresTable.n(p.getWindows()));
-        item.put(StageScoresTable.FRAMES_SEEN, StageScoresTable.n(p.getFramesSeen()));
-        item.put(StageScoresTable.FACES_DETECTED, StageScoresTable.n(p.getFacesDetected()));
-        item.put(StageScoresTable.FACES_ENRICHED, StageScoresTable.n(p.getFacesEnriched()));
-        Map<String, AttributeValue> means = new HashMap<>();
-        Map<String, AttributeValue> counts = new HashMap<>();
-        Map<String, AttributeValue> shares = new HashMap<>();
-        for (EmotionType e : EmotionType.values()) {
-            means.put(e.name(), AttributeValue.fromN(String.format(Locale.ROOT, "%.3f", p.meanConfidence(e))));
-            counts.put(e.name(), StageScoresTable.n(p.getDominantCounts()[e.ordinal()]));
-            shares.put(e.name(), StageScoresTable.decimal(p.share(e)));
-        }
-        item.put(StageScoresTable.MEAN_CONFIDENCE, AttributeValue.fromM(means));
-        item.put(StageScoresTable.DOMINANT_COUNTS, AttributeValue.fromM(counts));
-        EmotionType dominant = p.dominantEmotion();
-        if (dominant != null) {
-            item.put(StageScoresTable.DOMINANT_EMOTION, AttributeValue.fromS(dominant.name()));
-            StageScoresTable.putEnergy(item, p.energy());
-            item.put(StageScoresTable.SHARES, AttributeValue.fromM(shares));
-        }
-        if (!Double.isNaN(p.coverage())) {
-            item.put(StageScoresTable.COVERAGE, StageScoresTable.decimal(p.coverage()));
-        }
+        StageScoresTable.putFigures(item, p);
         if (expiresAtEpochS > 0) {
             item.put(StageScoresTable.EXPIRES_AT, StageScoresTable.n(expiresAtEpochS));
         }
@@ -113,16 +92,7 @@ public final class PerformanceScoresTable {
         p.setStartMs(StageScoresTable.num(item, START_MS));
         p.setEndMs(StageScoresTable.num(item, END_MS));
         p.setWindows(StageScoresTable.num(item, WINDOWS));
-        p.setFramesSeen(StageScoresTable.num(item, StageScoresTable.FRAMES_SEEN));
-        p.setFacesDetected(StageScoresTable.num(item, StageScoresTable.FACES_DETECTED));
-        p.setFacesEnriched(StageScoresTable.num(item, StageScoresTable.FACES_ENRICHED));
-        p.setMeanConfidence(StageScoresTable.emotionNumbers(item, StageScoresTable.MEAN_CONFIDENCE));
-        double[] counts = StageScoresTable.emotionNumbers(item, StageScoresTable.DOMINANT_COUNTS);
-        long[] c = new long[EmotionType.COUNT];
-        for (int e = 0; e < c.length; e++) {
-            c[e] = (long) counts[e];
-        }
-        p.setDominantCounts(c);
+        StageScoresTable.readFigures(item, p);
         return p;
     }
 }

@@ -72,30 +72,7 @@ public final class StageScoresTable {
         item.put(STAGE_ID, AttributeValue.fromS(s.getStageId()));
         item.put(WINDOW_START, n(s.getWindowStartMs()));
         item.put(WINDOW_END, n(s.getWindowEndMs()));
-        item.put(FRAMES_SEEN, n(s.getFramesSeen()));
-        item.put(FACES_DETECTED, n(s.getFacesDetected()));
-        item.put(FACES_ENRICHED, n(s.getFacesEnriched()));
-        Map<String, AttributeValue> means = new HashMap<>();
-        Map<String, AttributeValue> counts = new HashMap<>();
-        for (EmotionType e : EmotionType.values()) {
-            means.put(e.name(), AttributeValue.fromN(String.format(Locale.ROOT, "%.3f", s.meanConfidence(e))));
-            counts.put(e.name(), n(s.getDominantCounts()[e.ordinal()]));
-        }
-        item.put(MEAN_CONFIDENCE, AttributeValue.fromM(means));
-        item.put(DOMINANT_COUNTS, AttributeValue.fromM(counts));
-        EmotionType dominant = s.dominantEmotion();
-        if (dominant != null) {
-            item.put(DOMINANT_EMOTION, AttributeValue.fromS(dominant.name()));
-            putEnergy(item, s.energy());
-            Map<String, AttributeValue> shares = new HashMap<>();
-            for (EmotionType e : EmotionType.values()) {
-                shares.put(e.name(), decimal(s.share(e)));
-            }
-            item.put(SHARES, AttributeValue.fromM(shares));
-        }
-        if (!Double.isNaN(s.coverage())) {
-            item.put(COVERAGE, decimal(s.coverage()));
-        }
+        putFigures(item, s);
         putString(item, ARTIST, s.getArtist());
         putString(item, SET_ID, s.getSetId());
         putString(item, TRACK_ID, s.getTrackId());
@@ -107,11 +84,56 @@ public final class StageScoresTable {
     }
 
     /**
+     * Puts the figures a window item and a performance item share: counts, mean confidences,
+     * dominant counts, and, where defined, dominant emotion, energy, shares and coverage.
+     */
+    static void putFigures(Map<String, AttributeValue> item, EmotionFigures f) {
+        item.put(FRAMES_SEEN, n(f.getFramesSeen()));
+        item.put(FACES_DETECTED, n(f.getFacesDetected()));
+        item.put(FACES_ENRICHED, n(f.getFacesEnriched()));
+        Map<String, AttributeValue> means = new HashMap<>();
+        Map<String, AttributeValue> counts = new HashMap<>();
+        for (EmotionType e : EmotionType.values()) {
+            means.put(e.name(), decimal(f.meanConfidence(e)));
+            counts.put(e.name(), n(f.getDominantCounts()[e.ordinal()]));
+        }
+        item.put(MEAN_CONFIDENCE, AttributeValue.fromM(means));
+        item.put(DOMINANT_COUNTS, AttributeValue.fromM(counts));
+        EmotionType dominant = f.dominantEmotion();
+        if (dominant != null) {
+            item.put(DOMINANT_EMOTION, AttributeValue.fromS(dominant.name()));
+            putEnergy(item, f.energy());
+            Map<String, AttributeValue> shares = new HashMap<>();
+            for (EmotionType e : EmotionType.values()) {
+                shares.put(e.name(), decimal(f.share(e)));
+            }
+            item.put(SHARES, AttributeValue.fromM(shares));
+        }
+        if (!Double.isNaN(f.coverage())) {
+            item.put(COVERAGE, decimal(f.coverage()));
+        }
+    }
+
+    /** Reads the figures of {@link #putFigures} (means as stored, 3 decimals) into {@code f}. */
+    static void readFigures(Map<String, AttributeValue> item, EmotionFigures f) {
+        f.setFramesSeen(num(item, FRAMES_SEEN));
+        f.setFacesDetected(num(item, FACES_DETECTED));
+        f.setFacesEnriched(num(item, FACES_ENRICHED));
+        f.setMeanConfidence(emotionNumbers(item, MEAN_CONFIDENCE));
+        double[] c = emotionNumbers(item, DOMINANT_COUNTS);
+        long[] counts = new long[EmotionType.COUNT];
+        for (int e = 0; e < counts.length; e++) {
+            counts[e] = (long) c[e];
+        }
+        f.setDominantCounts(counts);
+    }
+
+    /**
      * Puts {@value #ENERGY} unless it is undefined: enriched faces whose confidences are all 0
      * (Rekognition gave only UNKNOWN) have a dominant emotion but no energy, and DynamoDB refuses
      * "NaN" as a number.
      */
-    static void putEnergy(Map<String, AttributeValue> item, double energy) {
+    private static void putEnergy(Map<String, AttributeValue> item, double energy) {
         if (!Double.isNaN(energy)) {
             item.put(ENERGY, decimal(energy));
         }
@@ -146,17 +168,7 @@ public final class StageScoresTable {
         s.setStageId(item.get(STAGE_ID).s());
         s.setWindowStartMs(num(item, WINDOW_START));
         s.setWindowEndMs(num(item, WINDOW_END));
-        s.setFramesSeen(num(item, FRAMES_SEEN));
-        s.setFacesDetected(num(item, FACES_DETECTED));
-        s.setFacesEnriched(num(item, FACES_ENRICHED));
-        double[] means = emotionNumbers(item, MEAN_CONFIDENCE);
-        double[] c = emotionNumbers(item, DOMINANT_COUNTS);
-        long[] counts = new long[EmotionType.COUNT];
-        for (int e = 0; e < counts.length; e++) {
-            counts[e] = (long) c[e];
-        }
-        s.setMeanConfidence(means);
-        s.setDominantCounts(counts);
+        readFigures(item, s);
         s.setArtist(string(item, ARTIST));
         s.setSetId(string(item, SET_ID));
         s.setTrackId(string(item, TRACK_ID));

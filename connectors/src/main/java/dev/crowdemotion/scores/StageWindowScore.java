@@ -17,9 +17,9 @@ import java.util.Objects;
  *   <li>{@code artist}, {@code setId}, {@code trackId}, {@code trackTitle}: what was playing on the
  *       stage at the window's midpoint, from the setlist ({@code null} when nothing was scheduled).</li>
  * </ul>
- * Derived: {@link #energy()} ({@link EnergyIndex}), {@link #share}, {@link #coverage()}. Flink POJO.
+ * Derived ({@link EmotionFigures}): {@link #energy()} ({@link EnergyIndex}), {@link #share}, {@link #coverage()}. Flink POJO.
  */
-public class StageWindowScore {
+public class StageWindowScore implements EmotionFigures {
     private String stageId;
     private long windowStartMs;
     private long windowEndMs;
@@ -57,10 +57,6 @@ public class StageWindowScore {
     public long[] getDominantCounts() { return dominantCounts; }
     public void setDominantCounts(long[] dominantCounts) { this.dominantCounts = dominantCounts; }
 
-    /** Mean confidence 0-100 of one emotion. */
-    public double meanConfidence(EmotionType e) {
-        return meanConfidence[e.ordinal()];
-    }
 
     /** The artist playing at the window's midpoint, or {@code null}. */
     public String getArtist() { return artist; }
@@ -79,25 +75,9 @@ public class StageWindowScore {
         return windowStartMs + (windowEndMs - windowStartMs) / 2;
     }
 
-    /** The emotion most faces showed, or {@code null} if no face was enriched (ties: enum order). */
-    public EmotionType dominantEmotion() {
-        return EmotionTally.dominant(dominantCounts);
-    }
 
-    /** Energy 0-100 ({@link EnergyIndex}), or {@link Double#NaN} when no face was enriched. */
-    public double energy() {
-        return EnergyIndex.of(meanConfidence);
-    }
 
-    /** Share 0..1 of enriched faces whose dominant emotion is {@code e}. */
-    public double share(EmotionType e) {
-        return EmotionTally.share(dominantCounts, facesEnriched, e);
-    }
 
-    /** Faces enriched / faces detected, 0..1, or {@link Double#NaN} when no face was detected. */
-    public double coverage() {
-        return EmotionTally.coverage(facesDetected, facesEnriched);
-    }
 
     @Override
     public boolean equals(Object o) {
