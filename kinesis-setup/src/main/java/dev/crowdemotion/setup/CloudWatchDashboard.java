@@ -1,5 +1,8 @@
 package dev.crowdemotion.setup;
 
+import dev.crowdemotion.metrics.ScoreMetrics;
+import dev.crowdemotion.scores.EmotionType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -50,10 +53,9 @@ public final class CloudWatchDashboard {
     /** Period of every graph, seconds. */
     public static final int PERIOD_SECONDS = 60;
 
-    /** The business metrics' names and dimensions (the connectors' {@code ScoreMetrics}). */
-    static final String STAGE = "Stage";
-    static final String EMOTION = "Emotion";
-    static final List<String> EMOTIONS = List.of("HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM", "FEAR");
+    /** The business metrics' dimensions, as the job's sink publishes them. */
+    static final String STAGE = ScoreMetrics.STAGE;
+    static final String EMOTION = ScoreMetrics.EMOTION;
 
     /** Counters of the job's {@code kinesisanalytics} group graphed per minute, by widget. */
     static final List<String> FRAME_COUNTERS = List.of("framesIn", "framesDecoded", "facesDetected", "facesEnriched",
@@ -86,21 +88,21 @@ public final class CloudWatchDashboard {
                 + "Operational metrics below: `" + MSF_NAMESPACE + "`, " + MSF_APPLICATION_DIMENSION + " `" + application + "`."));
 
         widgets.add(graph(0, 2, 12, 6, "Energy per stage (0-100)", region, 0.0, 100.0,
-                expr("energy", search(namespace, "Energy", "Average", STAGE), "")));
+                expr("energy", search(namespace, ScoreMetrics.ENERGY, "Average", STAGE), "")));
         widgets.add(graph(12, 2, 12, 6, "Coverage per stage (enriched / detected faces)", region, 0.0, 1.0,
-                expr("coverage", search(namespace, "Coverage", "Average", STAGE), "")));
+                expr("coverage", search(namespace, ScoreMetrics.COVERAGE, "Average", STAGE), "")));
         widgets.add(graph(0, 8, 8, 6, "Frames per stage (per minute)", region, 0.0, null,
-                expr("frames", search(namespace, "FramesSeen", "Sum", STAGE), "")));
+                expr("frames", search(namespace, ScoreMetrics.FRAMES_SEEN, "Sum", STAGE), "")));
         widgets.add(graph(8, 8, 8, 6, "Faces detected per stage (per minute)", region, 0.0, null,
-                expr("faces", search(namespace, "FacesDetected", "Sum", STAGE), "")));
+                expr("faces", search(namespace, ScoreMetrics.FACES_DETECTED, "Sum", STAGE), "")));
         widgets.add(graph(16, 8, 8, 6, "Coverage, all stages (metric math)", region, 0.0, 1.0,
-                hidden(expr("enriched", "SUM(" + search(namespace, "FacesEnriched", "Sum", STAGE) + ")", "faces enriched")),
-                hidden(expr("detected", "SUM(" + search(namespace, "FacesDetected", "Sum", STAGE) + ")", "faces detected")),
+                hidden(expr("enriched", "SUM(" + search(namespace, ScoreMetrics.FACES_ENRICHED, "Sum", STAGE) + ")", "faces enriched")),
+                hidden(expr("detected", "SUM(" + search(namespace, ScoreMetrics.FACES_DETECTED, "Sum", STAGE) + ")", "faces detected")),
                 expr("coverage", "enriched / detected", "coverage, all stages")));
-        for (int i = 0; i < EMOTIONS.size(); i++) {
-            String e = EMOTIONS.get(i);
+        for (int i = 0; i < EmotionType.COUNT; i++) {
+            String e = EmotionType.values()[i].name();
             widgets.add(graph((i % 4) * 6, 14 + (i / 4) * 6, 6, 6, e + ": mean confidence per stage", region, 0.0, 100.0,
-                    expr("conf", searchWhere(namespace, "EmotionConfidence", EMOTION + "=\"" + e + "\"", "Average", STAGE, EMOTION), "")));
+                    expr("conf", searchWhere(namespace, ScoreMetrics.EMOTION_CONFIDENCE, EMOTION + "=\"" + e + "\"", "Average", STAGE, EMOTION), "")));
         }
 
         widgets.add(text(0, 26, 24, 1, "## Operational metrics (MSF, `" + MSF_NAMESPACE + "`, "

@@ -162,23 +162,33 @@ public final class SetupCli implements Runnable {
         Duration timeout;
 
         /**
+         * The property groups of {@code --config}, or none without it.
+         *
+         * @throws IllegalArgumentException if the file does not exist
+         * @throws UncheckedIOException if it cannot be read
+         */
+        Map<String, Properties> groups() {
+            if (config == null) {
+                return Map.of();
+            }
+            if (!Files.isRegularFile(config)) {
+                throw new IllegalArgumentException("config file not found: " + config);
+            }
+            try {
+                return ApplicationProperties.fromFile(config.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + config + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
          * Names, endpoints and regions from the options, falling back to the config file.
          *
          * @throws IllegalArgumentException for unusable values
          * @throws UncheckedIOException if the config file cannot be read
          */
         public Targets resolve() {
-            Map<String, Properties> groups = Map.of();
-            if (config != null) {
-                if (!Files.isRegularFile(config)) {
-                    throw new IllegalArgumentException("config file not found: " + config);
-                }
-                try {
-                    groups = ApplicationProperties.fromFile(config.toString());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + config + ": " + e.getMessage(), e);
-                }
-            }
+            Map<String, Properties> groups = groups();
             Properties source = groups.getOrDefault(ConfigKeys.GROUP_FRAME_SOURCE, new Properties());
             Properties sink = groups.getOrDefault(ConfigKeys.GROUP_SCORES_SINK, new Properties());
 
@@ -227,14 +237,7 @@ public final class SetupCli implements Runnable {
         if (common.dashboard == null || !common.dashboard.matches("[A-Za-z0-9_-]{1,255}")) {
             throw new IllegalArgumentException("--dashboard must be 1-255 letters, digits, - or _, not " + common.dashboard);
         }
-        Map<String, Properties> groups = Map.of();
-        if (common.config != null) {
-            try {
-                groups = ApplicationProperties.fromFile(common.config.toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + common.config + ": " + e.getMessage(), e);
-            }
-        }
+        Map<String, Properties> groups = common.groups();
         Properties cw = groups.getOrDefault(ConfigKeys.GROUP_CLOUDWATCH, new Properties());
         Properties source = groups.getOrDefault(ConfigKeys.GROUP_FRAME_SOURCE, new Properties());
         String arn = source.getProperty(ConfigKeys.STREAM_ARN);
