@@ -22,7 +22,18 @@ public final class CrowdEmotionJob {
     public static void main(String[] args) throws Exception {
         CrowdEmotionConfig config = new CrowdEmotionConfig(ApplicationProperties.load(args));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        CrowdEmotionPipeline.attachSinks(CrowdEmotionPipeline.fromKinesis(env, config), config);
+        define(env, config);
         env.execute("crowd-emotion");
+    }
+
+    /**
+     * Adds the whole job (Kinesis frame source, setlist, the dataflow and its sinks) to {@code env},
+     * as {@link #main} runs it, and returns its outputs. It sets no checkpointing, restart strategy
+     * or parallelism: those belong to the environment (MSF, a cluster's configuration, a test).
+     */
+    public static CrowdEmotionPipeline.Outputs define(StreamExecutionEnvironment env, CrowdEmotionConfig config) {
+        CrowdEmotionPipeline.Outputs outputs = CrowdEmotionPipeline.fromKinesis(env, config);
+        CrowdEmotionPipeline.attachSinks(outputs, config);
+        return outputs;
     }
 }

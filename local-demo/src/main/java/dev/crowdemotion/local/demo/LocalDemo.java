@@ -213,8 +213,8 @@ public final class LocalDemo implements Callable<Integer> {
         return generators;
     }
 
-    /** The repository root: the nearest directory at or above the working directory with config/local.json. */
-    static Path repositoryRoot() {
+    /** The repository root: the nearest directory up from the working directory with {@code config/local.json}. */
+    public static Path repositoryRoot() {
         Path p = Path.of("").toAbsolutePath();
         for (Path q = p; q != null; q = q.getParent()) {
             if (Files.exists(q.resolve("config/local.json"))) {
