@@ -46,6 +46,17 @@ class MsfJarIT {
     }
 
     @Test
+    void findsMsfRuntimePropertiesWhereMsfPutsThem() throws IOException {
+        // KinesisAnalyticsRuntime.getApplicationProperties() reads the file named here; a clash
+        // with another dependency's config.properties would break configuration on MSF alone
+        try (JarFile f = new JarFile(jar.toFile()); InputStream in = f.getInputStream(f.getEntry("config.properties"))) {
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            assertThat(p.getProperty("application_properties_file")).isEqualTo("/etc/flink/application_properties.json");
+        }
+    }
+
+    @Test
     void carriesTheJobItsConnectorsAndModels() {
         assertThat(entries).contains(
                 "dev/crowdemotion/job/CrowdEmotionJob.class",
