@@ -66,8 +66,17 @@ public final class CloudWatchDashboard {
     static final List<String> SINK_COUNTERS = List.of("cloudWatchPublished", "cloudWatchRetried", "cloudWatchRejected",
             "cloudWatchCappedScores");
 
+    /**
+     * Namespaces and dimension names matching this regular expression are written into the
+     * {@code SEARCH} expressions as they are; others are double-quoted. A template that renders the
+     * body with a placeholder namespace and substitutes the real one later (the CloudFormation
+     * template in {@code deploy/cloudformation}) must restrict the namespace to this pattern to get
+     * the same body.
+     */
+    public static final String UNQUOTED_TOKEN = "^[A-Za-z0-9_.]+$";
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PLAIN = Pattern.compile("^[A-Za-z0-9_.]+$");
+    private static final Pattern PLAIN = Pattern.compile(UNQUOTED_TOKEN);
 
     /**
      * The dashboard body.
