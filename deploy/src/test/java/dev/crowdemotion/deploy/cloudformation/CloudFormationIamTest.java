@@ -1,7 +1,6 @@
 package dev.crowdemotion.deploy.cloudformation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
@@ -98,25 +97,30 @@ class CloudFormationIamTest {
     @Test
     void wildcardsAndExtraActionsAreCaught() {
         CfnTemplate broken = template.copy();
-        ArrayNode statements = (ArrayNode) broken.properties("ServiceExecutionRole").path("Policies").get(0)
-                .path("PolicyDocument").path("Statement");
-        ((ObjectNode) statements.get(4)).put("Action", "dynamodb:*");
-        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("dynamodb:*"));
+        statement(broken, "WriteScores").put("Action", "dynamodb:*");
+        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("wildcard action dynamodb:*"));
 
         broken = template.copy();
-        statements = (ArrayNode) broken.properties("ServiceExecutionRole").path("Policies").get(0).path("PolicyDocument").path("Statement");
-        ((ObjectNode) statements.get(1)).putArray("Action").add("kinesis:GetRecords").add("kinesis:PutRecord");
-        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("kinesis"));
+        statement(broken, "ReadFrameAndSetlistStreams").putArray("Action").add("kinesis:GetRecords").add("kinesis:PutRecord");
+        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("unexpected action kinesis:PutRecord"));
 
         broken = template.copy();
-        statements = (ArrayNode) broken.properties("ServiceExecutionRole").path("Policies").get(0).path("PolicyDocument").path("Statement");
-        ((ObjectNode) statements.get(4)).put("Resource", "*");
-        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("Resource *"));
+        statement(broken, "WriteScores").put("Resource", "*");
+        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("Resource * for dynamodb:BatchWriteItem"));
 
         broken = template.copy();
-        statements = (ArrayNode) broken.properties("ServiceExecutionRole").path("Policies").get(0).path("PolicyDocument").path("Statement");
-        ((ObjectNode) statements.get(5)).remove("Condition");
-        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("namespace"));
+        statement(broken, "PublishBusinessMetrics").remove("Condition");
+        assertThat(leastPrivilegeViolations(broken, "embedded")).anyMatch(v -> v.contains("without a cloudwatch:namespace condition"));
+    }
+
+    /** A statement of the role's policy, by Sid, unresolved, to break in a copy of the template. */
+    private static ObjectNode statement(CfnTemplate t, String sid) {
+        for (JsonNode s : t.properties("ServiceExecutionRole").path("Policies").get(0).path("PolicyDocument").path("Statement")) {
+            if (sid.equals(s.path("Sid").asText())) {
+                return (ObjectNode) s;
+            }
+        }
+        throw new AssertionError("no statement " + sid);
     }
 
     @Test

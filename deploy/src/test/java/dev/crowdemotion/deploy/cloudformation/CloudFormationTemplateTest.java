@@ -65,6 +65,62 @@ class CloudFormationTemplateTest {
     }
 
     @Test
+    void parameterDefaultsAndTheValuesTheTestsUseMeetTheParametersConstraints() {
+        assertThat(parameterViolations(template, template.defaults())).containsExactly("CodeBucket: no value");
+        assertThat(parameterViolations(template, template.stack(REQUIRED).parameters)).isEmpty();
+        Map<String, String> sageMaker = with(with(REQUIRED, "DetectorMode", "sagemaker"), "SageMakerEndpointName", "crowd-emotion-blazeface");
+        assertThat(parameterViolations(template, template.stack(sageMaker).parameters)).isEmpty();
+        // What CloudFormation would refuse.
+        Map<String, String> bad = new HashMap<>(template.stack(REQUIRED).parameters);
+        bad.putAll(Map.of("SageMakerEndpointName", "Crowd-Emotion", "MetricsNamespace", "AWS/Kinesis", "LogRetentionDays", "13",
+                "Parallelism", "0", "DetectorMode", "cloud", "CodeBucket", "My_Bucket"));
+        assertThat(parameterViolations(template, bad)).containsExactlyInAnyOrder("SageMakerEndpointName: Crowd-Emotion",
+                "MetricsNamespace: AWS/Kinesis", "LogRetentionDays: 13", "Parallelism: 0", "DetectorMode: cloud", "CodeBucket: My_Bucket");
+        // Every parameter is constrained, with the constraints CloudFormation allows for its type.
+        template.parameters().forEach(p -> {
+            boolean number = p.path("Type").asText().equals("Number");
+            assertThat(p.path("Type").asText()).isIn("String", "Number");
+            boolean stringConstraints = p.has("AllowedPattern") || p.has("MinLength") || p.has("MaxLength");
+            boolean numberConstraints = p.has("MinValue") || p.has("MaxValue");
+            assertThat(number ? stringConstraints : numberConstraints).as("constraints of the other type on %s", p).isFalse();
+            assertThat(p.has("AllowedValues") || stringConstraints || numberConstraints).as("unconstrained %s", p).isTrue();
+        });
+    }
+
+    /** Parameter values that break their parameter's constraints, as CloudFormation checks them. */
+    static List<String> parameterViolations(CfnTemplate t, Map<String, String> values) {
+        List<String> out = new ArrayList<>();
+        t.parameters().fields().forEachRemaining(e -> {
+            JsonNode p = e.getValue();
+            String v = values.get(e.getKey());
+            if (v == null) {
+                out.add(e.getKey() + ": no value");
+                return;
+            }
+            boolean ok = true;
+            if (p.has("AllowedValues")) {
+                Set<String> allowed = new HashSet<>();
+                p.get("AllowedValues").forEach(a -> allowed.add(a.asText()));
+                ok = allowed.contains(v);
+            }
+            if (p.has("AllowedPattern")) ok &= v.matches(p.get("AllowedPattern").asText());
+            if (p.has("MinLength")) ok &= v.length() >= p.get("MinLength").asInt();
+            if (p.has("MaxLength")) ok &= v.length() <= p.get("MaxLength").asInt();
+            if (p.path("Type").asText().equals("Number")) {
+                try {
+                    double d = Double.parseDouble(v);
+                    if (p.has("MinValue")) ok &= d >= p.get("MinValue").asDouble();
+                    if (p.has("MaxValue")) ok &= d <= p.get("MaxValue").asDouble();
+                } catch (NumberFormatException ex) {
+                    ok = false;
+                }
+            }
+            if (!ok) out.add(e.getKey() + ": " + v);
+        });
+        return out;
+    }
+
+    @Test
     void fitsCloudFormationsLimitForATemplateBodyPassedDirectly() throws Exception {
         // aws cloudformation deploy needs an S3 bucket for templates over 51,200 bytes.
         assertThat(Files.size(CfnTemplate.path())).isLessThan(51_200);
