@@ -3,7 +3,9 @@ package dev.crowdemotion.local.aws;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -63,6 +65,34 @@ public final class LocalAws {
     /** {@code http://127.0.0.1:port}. */
     public static URI loopbackEndpoint(int port) {
         return URI.create("http://" + LOOPBACK_HOST + ":" + port);
+    }
+
+    /**
+     * The address a stand-in binds: {@link #LOOPBACK_HOST} unless told otherwise (e.g.
+     * {@code 0.0.0.0} inside a container, where other containers must reach it).
+     *
+     * @throws IllegalArgumentException if {@code host} is not an IP address or a resolvable name
+     */
+    public static InetAddress bindAddress(String host) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("bind address must not be empty");
+        }
+        try {
+            return InetAddress.getByName(host.trim());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown bind address " + host, e);
+        }
+    }
+
+    /**
+     * {@code http://host:port} of a bound server socket, for clients on the same host: a wildcard
+     * address ({@code 0.0.0.0}, {@code ::}) is reported as {@link #LOOPBACK_HOST}, IPv6 literals
+     * in brackets.
+     */
+    public static URI endpointOf(InetSocketAddress bound) {
+        InetAddress a = bound.getAddress();
+        String host = a == null || a.isAnyLocalAddress() ? LOOPBACK_HOST : a.getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort());
     }
 
     /**

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +82,7 @@ import java.util.zip.GZIPInputStream;
  * {@code dim.<Name>=<value>} to filter) and {@code GET /standin/dashboards}, with
  * {@code Access-Control-Allow-Origin: *}.
  *
- * <p>Listens on 127.0.0.1 only. Signatures are not verified, but a SigV4 {@code Authorization}
+ * <p>Listens on 127.0.0.1 only, unless {@link Options#bindAddress} says otherwise. Signatures are not verified, but a SigV4 {@code Authorization}
  * header is required unless {@link Options#requireSignature} is off.
  */
 public final class CloudWatchStandIn implements AutoCloseable {
@@ -157,6 +156,7 @@ public final class CloudWatchStandIn implements AutoCloseable {
      */
     public static final class Options {
         private int port;
+        private String bindAddress = LocalAws.LOOPBACK_HOST;
         private double quotaTps;
         private boolean requireSignature = true;
         private Clock clock = Clock.systemUTC();
@@ -166,12 +166,24 @@ public final class CloudWatchStandIn implements AutoCloseable {
             return new Options();
         }
 
-        /** Port on 127.0.0.1; 0 (default) picks a free one. */
+        /** Port on the bind address; 0 (default) picks a free one. */
         public Options port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Address to listen on: {@value LocalAws#LOOPBACK_HOST} (default), or e.g. {@code 0.0.0.0} in a
+         * container that other containers call.
+         *
+         * @throws IllegalArgumentException if it is not an IP address or a resolvable name
+         */
+        public Options bindAddress(String address) {
+            LocalAws.bindAddress(address);
+            this.bindAddress = address.trim();
             return this;
         }
 
@@ -255,7 +267,7 @@ public final class CloudWatchStandIn implements AutoCloseable {
     private CloudWatchStandIn(HttpServer server, ExecutorService httpThreads, Options options) {
         this.server = server;
         this.httpThreads = httpThreads;
-        this.endpoint = LocalAws.loopbackEndpoint(server.getAddress().getPort());
+        this.endpoint = LocalAws.endpointOf(server.getAddress());
         this.requireSignature = options.requireSignature;
         this.clock = options.clock;
         this.quota = options.quotaTps > 0 ? new TokenBucket(options.quotaTps, Math.max(1, options.quotaTps), System.nanoTime())
@@ -268,7 +280,7 @@ public final class CloudWatchStandIn implements AutoCloseable {
     }
 
     /**
-     * Starts serving on 127.0.0.1.
+     * Starts serving on the options' bind address (127.0.0.1 by default).
      *
      * @throws IllegalStateException if the port cannot be bound
      */
@@ -278,9 +290,9 @@ public final class CloudWatchStandIn implements AutoCloseable {
         }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LocalAws.LOOPBACK_HOST), options.port), 64);
+            server = HttpServer.create(new InetSocketAddress(LocalAws.bindAddress(options.bindAddress), options.port), 64);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot bind " + LocalAws.LOOPBACK_HOST + ":" + options.port, e);
+            throw new IllegalStateException("cannot bind " + options.bindAddress + ":" + options.port, e);
         }
         ExecutorService httpThreads = Executors.newFixedThreadPool(4, StandInHttp.daemonThreads("cloudwatch-stand-in-http"));
         CloudWatchStandIn standIn = new CloudWatchStandIn(server, httpThreads, options);
@@ -292,7 +304,10 @@ public final class CloudWatchStandIn implements AutoCloseable {
         return standIn;
     }
 
-    /** {@code http://127.0.0.1:<port>}: the SDK client's {@code endpointOverride}. */
+    /**
+     * {@code http://<bind address>:<port>} ({@code 127.0.0.1} when bound to a wildcard address): the
+     * SDK client's {@code endpointOverride}.
+     */
     public URI endpoint() {
         return endpoint;
     }

@@ -23,7 +23,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +93,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #INTERNAL_SERVER_ERROR}: HTTP 500, "Internal server error".
  * </ul>
  *
- * <p>Listens on 127.0.0.1 only. Request bodies are read by a pool of HTTP threads; analysis runs
+ * <p>Listens on 127.0.0.1 only, unless {@link Options#bindAddress} says otherwise. Request bodies are read by a pool of HTTP threads; analysis runs
  * on a fixed pool of worker threads (default: one per available processor). Signatures are not
  * checked.
  */
@@ -159,6 +158,7 @@ public final class RekognitionStandIn implements AutoCloseable {
      */
     public static final class Options {
         private int port;
+        private String bindAddress = LocalAws.LOOPBACK_HOST;
         private int workerThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private float faceCropMargin = 0.15f;
         private double quotaTps;
@@ -183,12 +183,24 @@ public final class RekognitionStandIn implements AutoCloseable {
             return new Options().latency(LatencyModel.realistic());
         }
 
-        /** Port on 127.0.0.1; 0 (default) picks a free one. */
+        /** Port on the bind address; 0 (default) picks a free one. */
         public Options port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Address to listen on: {@value LocalAws#LOOPBACK_HOST} (default), or e.g. {@code 0.0.0.0} in a
+         * container that other containers call.
+         *
+         * @throws IllegalArgumentException if it is not an IP address or a resolvable name
+         */
+        public Options bindAddress(String address) {
+            LocalAws.bindAddress(address);
+            this.bindAddress = address.trim();
             return this;
         }
 
@@ -438,7 +450,7 @@ public final class RekognitionStandIn implements AutoCloseable {
         this.detector = detector;
         this.classifier = classifier;
         this.faceCropMargin = options.faceCropMargin;
-        this.endpoint = LocalAws.loopbackEndpoint(server.getAddress().getPort());
+        this.endpoint = LocalAws.endpointOf(server.getAddress());
         this.startNanos = System.nanoTime();
         this.quota = options.quotaTps > 0 ? new TokenBucket(options.quotaTps, options.effectiveBurst(), startNanos) : null;
         this.throttleErrorCode = options.throttleErrorCode;
@@ -459,7 +471,7 @@ public final class RekognitionStandIn implements AutoCloseable {
         return start(Options.defaults());
     }
 
-    /** Loads the models and starts serving on 127.0.0.1. */
+    /** Loads the models and starts serving on the options' bind address (127.0.0.1 by default). */
     public static RekognitionStandIn start(Options options) {
         if (options.timeoutRate + options.serverErrorRate > 1 + 1e-9) {
             throw new IllegalArgumentException("timeoutRate + serverErrorRate > 1");
@@ -480,11 +492,11 @@ public final class RekognitionStandIn implements AutoCloseable {
         }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LocalAws.LOOPBACK_HOST), options.port), 64);
+            server = HttpServer.create(new InetSocketAddress(LocalAws.bindAddress(options.bindAddress), options.port), 64);
         } catch (IOException e) {
             detector.close();
             classifier.close();
-            throw new IllegalStateException("cannot bind " + LocalAws.LOOPBACK_HOST + ":" + options.port, e);
+            throw new IllegalStateException("cannot bind " + options.bindAddress + ":" + options.port, e);
         }
         ThreadPoolExecutor executor = new ThreadPoolExecutor(options.workerThreads, options.workerThreads,
                 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), StandInHttp.daemonThreads("rekognition-stand-in"));
@@ -505,7 +517,7 @@ public final class RekognitionStandIn implements AutoCloseable {
         return standIn;
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://<bind address>:<port>}; {@code http://127.0.0.1:<port>} when bound to a wildcard address. */
     public URI endpoint() {
         return endpoint;
     }

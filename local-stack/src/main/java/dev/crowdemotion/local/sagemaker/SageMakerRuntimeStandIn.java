@@ -10,7 +10,6 @@ import dev.crowdemotion.local.rekognition.TokenBucket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -82,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * forwarded at once and answered no earlier than {@code arrival + sampled latency} (from a
  * scheduler thread; no thread sleeps).
  *
- * <p>Listens on 127.0.0.1 only; request handling runs on a cached pool of daemon threads (one per
+ * <p>Listens on 127.0.0.1 only (unless {@link Options#bindAddress} says otherwise); request handling runs on a cached pool of daemon threads (one per
  * request in flight, blocked while the container works). Payloads are not limited to SageMaker's
  * 6 MB.
  */
@@ -138,6 +137,7 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
      */
     public static final class Options {
         private int port;
+        private String bindAddress = LocalAws.LOOPBACK_HOST;
         private double quotaTps;
         private double quotaBurst = Double.NaN;
         private String throttleErrorCode = THROTTLING;
@@ -153,12 +153,24 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
             return new Options();
         }
 
-        /** Port on 127.0.0.1; 0 (default) picks a free one. */
+        /** Port on the bind address; 0 (default) picks a free one. */
         public Options port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Address to listen on: {@value LocalAws#LOOPBACK_HOST} (default), or e.g. {@code 0.0.0.0} in a
+         * container that other containers call.
+         *
+         * @throws IllegalArgumentException if it is not an IP address or a resolvable name
+         */
+        public Options bindAddress(String address) {
+            LocalAws.bindAddress(address);
+            this.bindAddress = address.trim();
             return this;
         }
 
@@ -298,7 +310,7 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
         this.httpThreads = httpThreads;
         this.scheduler = scheduler;
         this.forwarder = new ModelForwarder(options.modelTimeout);
-        this.endpoint = LocalAws.loopbackEndpoint(server.getAddress().getPort());
+        this.endpoint = LocalAws.endpointOf(server.getAddress());
         this.endpoints.putAll(options.endpoints);
         this.quota = options.quotaTps > 0 ? new TokenBucket(options.quotaTps, options.effectiveBurst(), System.nanoTime()) : null;
         this.throttleErrorCode = options.throttleErrorCode;
@@ -315,7 +327,7 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
     }
 
     /**
-     * Starts serving on 127.0.0.1.
+     * Starts serving on the options' bind address (127.0.0.1 by default).
      *
      * @throws IllegalStateException if the port cannot be bound
      */
@@ -326,9 +338,9 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
         }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LocalAws.LOOPBACK_HOST), options.port), 128);
+            server = HttpServer.create(new InetSocketAddress(LocalAws.bindAddress(options.bindAddress), options.port), 128);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot bind " + LocalAws.LOOPBACK_HOST + ":" + options.port, e);
+            throw new IllegalStateException("cannot bind " + options.bindAddress + ":" + options.port, e);
         }
         ExecutorService httpThreads = Executors.newCachedThreadPool(StandInHttp.daemonThreads("sagemaker-stand-in-http"));
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, StandInHttp.daemonThreads("sagemaker-stand-in-timer"));
@@ -344,7 +356,10 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
         return standIn;
     }
 
-    /** {@code http://127.0.0.1:<port>}: the SDK client's {@code endpointOverride}. */
+    /**
+     * {@code http://<bind address>:<port>} ({@code 127.0.0.1} when bound to a wildcard address): the
+     * SDK client's {@code endpointOverride}.
+     */
     public URI endpoint() {
         return endpoint;
     }
