@@ -60,8 +60,11 @@ import static org.assertj.core.api.Assertions.within;
  * exhausts, so that enrichment is a function of the crop alone.
  */
 class DetectorModesTest {
-    /** 2025-11-22T00:00:00Z, aligned to the 10 s windows. */
-    private static final long T0 = 1_763_769_600_000L;
+    /**
+     * Ten minutes ago, aligned to the 10 s windows: CloudWatch (and its stand-in) refuses
+     * datapoints older than two weeks.
+     */
+    private static final long T0 = (System.currentTimeMillis() - 600_000) / 10_000 * 10_000;
     private static final long WINDOW_MS = 10_000;
     private static final int FRAMES_PER_CAMERA = 12;
     private static final String FRAMES_STREAM = "modes-frames";
