@@ -194,4 +194,24 @@ public final class ConfigKeys {
      */
     public static final String MAX_STAGES = "max.stages";
     public static final int DEFAULT_MAX_STAGES = 20;
+
+    /**
+     * Group: the dead-letter output. Either a Kinesis stream ({@code stream.arn} with {@code aws.*};
+     * Flink's KinesisStreamsSink) or, for local runs, a directory of JSON Lines files
+     * ({@code file.path}; Flink's FileSink, files rolled on checkpoints). Without either, dead
+     * letters are only logged. One JSON object per dead letter; see {@code docs/reliability.md}.
+     */
+    public static final String GROUP_DEAD_LETTERS = "DeadLetters";
+    /**
+     * Whether a dead letter carries the rejected Kinesis record's bytes (JSON field
+     * {@code payload}, base64), up to {@link #DEAD_LETTER_MAX_PAYLOAD_BYTES}. Default false: frames
+     * and face crops are biometric data, to be kept only in an encrypted, expiring store.
+     */
+    public static final String INCLUDE_PAYLOAD = "include.payload";
+    /**
+     * Largest payload a dead letter carries, bytes (256 KiB): base64 makes it 342 KiB, well within
+     * the 1 MiB Kinesis record limit. Larger payloads are left out ({@code payloadBytes} still
+     * gives their size).
+     */
+    public static final int DEAD_LETTER_MAX_PAYLOAD_BYTES = 256 * 1024;
 }

@@ -59,6 +59,9 @@ public final class CrowdEmotionConfig implements Serializable {
         if (setlistStreamArn() != null && setlistFilePath() != null) {
             throw new IllegalArgumentException(GROUP_SETLIST + ": set stream.arn or file.path, not both");
         }
+        if (deadLetterStreamArn() != null && deadLetterFilePath() != null) {
+            throw new IllegalArgumentException(GROUP_DEAD_LETTERS + ": set stream.arn or file.path, not both");
+        }
         if (cloudWatchEnabled() && (cloudWatchMaxStages() < 1 || cloudWatchNamespace().startsWith("AWS/"))) {
             throw new IllegalArgumentException(GROUP_CLOUDWATCH + ": max.stages must be >= 1 and the namespace must not start with AWS/");
         }
@@ -191,6 +194,13 @@ public final class CrowdEmotionConfig implements Serializable {
     public boolean hasSetlist() { return setlistStreamArn() != null || setlistFilePath() != null; }
     public String setlistInitialPosition() { return get(GROUP_SETLIST, INITIAL_POSITION, "TRIM_HORIZON"); }
     public long setlistRetentionMs() { return getLong(GROUP_SETLIST, RETENTION_MS, DEFAULT_SETLIST_RETENTION_MS); }
+
+    /** Dead-letter Kinesis stream ARN ({@code DeadLetters.stream.arn}), or {@code null}. */
+    public String deadLetterStreamArn() { return get(GROUP_DEAD_LETTERS, STREAM_ARN, null); }
+    /** Directory of dead-letter JSON Lines files ({@code DeadLetters.file.path}), or {@code null}. */
+    public String deadLetterFilePath() { return get(GROUP_DEAD_LETTERS, FILE_PATH, null); }
+    /** Whether dead letters carry the rejected record's bytes ({@code DeadLetters.include.payload}, default false). */
+    public boolean deadLetterIncludePayload() { return Boolean.parseBoolean(get(GROUP_DEAD_LETTERS, INCLUDE_PAYLOAD, "false")); }
 
     /** Whether the CloudWatch business-metrics sink is attached: group present, {@code enabled} not false. */
     public boolean cloudWatchEnabled() {

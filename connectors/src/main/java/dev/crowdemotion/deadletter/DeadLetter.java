@@ -23,6 +23,7 @@ public class DeadLetter {
     private String stageId;
     private long captureTimeMs = -1;
     private int payloadBytes;
+    private byte[] payload;
 
     /** For Flink's POJO serializer. */
     public DeadLetter() {}
@@ -68,6 +69,15 @@ public class DeadLetter {
         return this;
     }
 
+    /**
+     * Sets the rejected record's bytes (kept only with {@code DeadLetters.include.payload=true};
+     * see {@link dev.crowdemotion.config.ConfigKeys#INCLUDE_PAYLOAD}) and returns this.
+     */
+    public DeadLetter withPayload(byte[] payload) {
+        this.payload = payload;
+        return this;
+    }
+
     public Step getStep() { return step; }
     public void setStep(Step step) { this.step = step; }
     public String getReason() { return reason; }
@@ -87,6 +97,9 @@ public class DeadLetter {
     public void setCaptureTimeMs(long captureTimeMs) { this.captureTimeMs = captureTimeMs; }
     public int getPayloadBytes() { return payloadBytes; }
     public void setPayloadBytes(int payloadBytes) { this.payloadBytes = payloadBytes; }
+    /** The rejected record's bytes, or {@code null} (the default: not kept). */
+    public byte[] getPayload() { return payload; }
+    public void setPayload(byte[] payload) { this.payload = payload; }
 
     @Override
     public boolean equals(Object o) {
@@ -95,7 +108,8 @@ public class DeadLetter {
         return step == d.step && Objects.equals(reason, d.reason) && Objects.equals(detail, d.detail)
                 && Objects.equals(shardId, d.shardId) && Objects.equals(sequenceNumber, d.sequenceNumber)
                 && Objects.equals(cameraId, d.cameraId) && Objects.equals(stageId, d.stageId)
-                && captureTimeMs == d.captureTimeMs && payloadBytes == d.payloadBytes;
+                && captureTimeMs == d.captureTimeMs && payloadBytes == d.payloadBytes
+                && java.util.Arrays.equals(payload, d.payload);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.crowdemotion.kinesis;
 
+import dev.crowdemotion.config.ConfigKeys;
 import dev.crowdemotion.deadletter.DeadLetter;
 import dev.crowdemotion.frame.FrameCodec;
 import dev.crowdemotion.frame.FrameRecord;
@@ -18,10 +19,29 @@ import org.apache.flink.util.Collector;
 public class FrameRecordDeserializer implements KinesisDeserializationSchema<IngestedRecord> {
     private static final long serialVersionUID = 1L;
 
+    private final boolean includePayload;
+
+    /** A deserializer whose dead letters carry no payload. */
+    public FrameRecordDeserializer() {
+        this(false);
+    }
+
+    /**
+     * @param includePayload whether a rejected record's dead letter carries the record's bytes
+     *                       (up to {@link ConfigKeys#DEAD_LETTER_MAX_PAYLOAD_BYTES})
+     */
+    public FrameRecordDeserializer(boolean includePayload) {
+        this.includePayload = includePayload;
+    }
+
     @Override
     public void deserialize(Record record, String stream, String shardId, Collector<IngestedRecord> out) {
         byte[] data = record.data() == null ? new byte[0] : record.data().asByteArrayUnsafe();
-        out.collect(decode(data, shardId, record.sequenceNumber()));
+        IngestedRecord decoded = decode(data, shardId, record.sequenceNumber());
+        if (includePayload && decoded.getRejected() != null && data.length <= ConfigKeys.DEAD_LETTER_MAX_PAYLOAD_BYTES) {
+            decoded.getRejected().withPayload(data);
+        }
+        out.collect(decoded);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.crowdemotion.job;
 
 import dev.crowdemotion.config.CrowdEmotionConfig;
 import dev.crowdemotion.deadletter.DeadLetter;
+import dev.crowdemotion.deadletter.DeadLetterSinks;
 import dev.crowdemotion.frame.CameraFrame;
 import dev.crowdemotion.job.aggregation.LateObservations;
 import dev.crowdemotion.job.aggregation.StageScoreAggregate;
@@ -38,8 +39,6 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 
@@ -65,8 +64,6 @@ import java.time.Duration;
  * </pre>
  */
 public final class CrowdEmotionPipeline {
-    private static final Logger LOG = LoggerFactory.getLogger(CrowdEmotionPipeline.class);
-
     /** Observations that arrived after their window closed. */
     public static final OutputTag<FaceObservation> LATE = new OutputTag<FaceObservation>("late-observations") {};
 
@@ -282,8 +279,9 @@ public final class CrowdEmotionPipeline {
 
     /**
      * Attaches the production sinks: DynamoDB for window scores and (with a setlist) performance
-     * summaries, CloudWatch business metrics (with a {@code CloudWatch} group), the log for dead
-     * letters.
+     * summaries, CloudWatch business metrics (with a {@code CloudWatch} group); dead letters are
+     * counted per step and reason and logged ({@link DeadLetterCounts}), then written to the
+     * {@code DeadLetters} group's Kinesis stream or directory ({@link DeadLetterSinks}), if it names one.
      */
     public static void attachSinks(Outputs outputs, CrowdEmotionConfig config) {
         outputs.scores.sinkTo(StageScoreSinks.dynamoDb(config)).name("scores: DynamoDB sink").uid("dynamodb-scores-sink");
@@ -294,12 +292,14 @@ public final class CrowdEmotionPipeline {
         if (config.cloudWatchEnabled()) {
             BusinessMetrics.attach(outputs.windowFirings, config);
         }
-        outputs.deadLetters
-                .map(d -> {
-                    LOG.warn("dead letter: {}", d);
-                    return d;
-                })
-                .name("log dead letters").uid("dead-letter-log")
-                .sinkTo(new DiscardingSink<>()).name("dead letters: log").uid("dead-letter-sink");
+        SingleOutputStreamOperator<DeadLetter> counted = outputs.deadLetters
+                .map(new DeadLetterCounts()).name("count and log dead letters").uid("dead-letter-log");
+        if (config.deadLetterStreamArn() != null) {
+            counted.sinkTo(DeadLetterSinks.kinesis(config)).name("dead letters: Kinesis sink").uid("dead-letter-kinesis-sink");
+        } else if (config.deadLetterFilePath() != null) {
+            counted.sinkTo(DeadLetterSinks.file(config)).name("dead letters: file sink").uid("dead-letter-file-sink");
+        } else {
+            counted.sinkTo(new DiscardingSink<>()).name("dead letters: log").uid("dead-letter-sink");
+        }
     }
 }

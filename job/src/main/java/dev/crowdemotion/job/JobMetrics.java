@@ -17,6 +17,11 @@ public final class JobMetrics {
     public static final String FRAMES_IN = "framesIn";
     public static final String FRAMES_DECODED = "framesDecoded";
     public static final String DEAD_LETTERS = "deadLetters";
+    /**
+     * Dead letters that reached the dead-letter output, from every step, in the key/value groups
+     * {@code step} and {@code reason} (CloudWatch dimensions on MSF); see {@link DeadLetterCounts}.
+     */
+    public static final String DEAD_LETTERS_BY_REASON = "deadLettersByReason";
     public static final String FACES_DETECTED = "facesDetected";
     /** Frames reported by edge cameras (face 0 or no-face records). */
     public static final String EDGE_FRAMES = "edgeFrames";

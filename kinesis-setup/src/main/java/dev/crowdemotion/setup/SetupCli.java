@@ -109,7 +109,8 @@ public final class SetupCli implements Runnable {
     public static final class Common {
         @Option(names = "--config", paramLabel = "FILE",
                 description = "The job's property-group JSON (MSF format): stream name from "
-                        + "FrameSource.stream.arn, table from ScoresSink.table.name, and their aws.region/aws.endpoint.")
+                        + "FrameSource.stream.arn, table from ScoresSink.table.name, and their aws.region/aws.endpoint; "
+                        + "also the dead-letter stream of DeadLetters.stream.arn, if any (1 shard; not with --stream).")
         Path config;
 
         @Option(names = "--stream", paramLabel = "NAME|ARN",
@@ -214,8 +215,13 @@ public final class SetupCli implements Runnable {
             if (skipStream && skipTable && skipDashboard) {
                 throw new IllegalArgumentException("--skip-stream, --skip-table and --skip-dashboard together leave nothing to do");
             }
+            String deadLetterArn = groups.getOrDefault(ConfigKeys.GROUP_DEAD_LETTERS, new Properties())
+                    .getProperty(ConfigKeys.STREAM_ARN);
+            String deadLetterStream = skipStream || (stream != null && !stream.isBlank())
+                    || deadLetterArn == null || deadLetterArn.isBlank() ? null
+                    : StreamArns.isArn(deadLetterArn.trim()) ? StreamArns.streamName(deadLetterArn.trim()) : deadLetterArn.trim();
             return new Targets(skipStream ? null : streamName, skipTable ? null : tableName,
-                    skipTable ? null : performanceName, ttl, kEndpoint, kRegion, dEndpoint, dRegion);
+                    skipTable ? null : performanceName, ttl, kEndpoint, kRegion, dEndpoint, dRegion, deadLetterStream);
         }
     }
 
@@ -291,9 +297,17 @@ public final class SetupCli implements Runnable {
         public final String kinesisRegion;
         public final String dynamoEndpoint;
         public final String dynamoRegion;
+        /**
+         * The dead-letter stream ({@code DeadLetters.stream.arn} of the config file, same endpoint
+         * and region as the frame stream), or null: none configured, {@code --stream} given, or
+         * streams skipped.
+         */
+        public final String deadLetterStreamName;
 
         Targets(String streamName, String tableName, String performanceTableName, boolean ttl,
-                String kinesisEndpoint, String kinesisRegion, String dynamoEndpoint, String dynamoRegion) {
+                String kinesisEndpoint, String kinesisRegion, String dynamoEndpoint, String dynamoRegion,
+                String deadLetterStreamName) {
+            this.deadLetterStreamName = deadLetterStreamName;
             this.streamName = streamName;
             this.tableName = tableName;
             this.performanceTableName = performanceTableName;
@@ -363,7 +377,7 @@ public final class SetupCli implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Creates the frame stream and the score tables (stage scores with the leaderboard index, "
+            description = {"Creates the frame stream (and the dead-letter stream of the config), the score tables (stage scores with the leaderboard index, "
                     + "per-set/per-track performance scores; TTL when ScoresSink.ttl.days > 0) unless they exist, and waits "
                     + "until they are ACTIVE. Existing ones are left as they are (a missing index is added).",
                     "Prints the stream ARN on standard output.",
@@ -393,6 +407,11 @@ public final class SetupCli implements Runnable {
                 err.println("stream " + s.name() + ": " + (s.created() ? "created" : "already exists, left as it is")
                         + ", ACTIVE, " + s.arn());
                 streamArn = s.arn();
+            }
+            if (targets.deadLetterStreamName != null) {
+                ProvisionedResource s = setup.ensureStream(targets.deadLetterStreamName, 1);
+                err.println("dead-letter stream " + s.name() + ": " + (s.created() ? "created" : "already exists, left as it is")
+                        + ", ACTIVE, " + s.arn());
             }
             if (targets.tableName != null) {
                 report(err, setup.ensureTable(targets.tableName));
@@ -431,6 +450,10 @@ public final class SetupCli implements Runnable {
             if (targets.streamName != null) {
                 boolean deleted = setup.deleteStream(targets.streamName);
                 err.println("stream " + targets.streamName + ": " + (deleted ? "deleted" : "did not exist"));
+            }
+            if (targets.deadLetterStreamName != null) {
+                boolean deleted = setup.deleteStream(targets.deadLetterStreamName);
+                err.println("dead-letter stream " + targets.deadLetterStreamName + ": " + (deleted ? "deleted" : "did not exist"));
             }
             if (targets.tableName != null) {
                 for (String table : new String[] {targets.tableName, targets.performanceTableName}) {

@@ -126,6 +126,19 @@ class SetupCliTest {
     }
 
     @Test
+    void theDeadLetterStreamOfTheConfigFileIsATargetUnlessStreamIsGiven() throws IOException {
+        Path f = dir.resolve("dl.json");
+        Files.writeString(f, "[{\"PropertyGroupId\":\"FrameSource\",\"PropertyMap\":{"
+                + "\"stream.arn\":\"arn:aws:kinesis:eu-west-1:000000000000:stream/festival-frames\"}},"
+                + "{\"PropertyGroupId\":\"DeadLetters\",\"PropertyMap\":{"
+                + "\"stream.arn\":\"arn:aws:kinesis:eu-west-1:000000000000:stream/festival-dead-letters\"}}]");
+        assertThat(resolve("--config", f.toString()).deadLetterStreamName).isEqualTo("festival-dead-letters");
+        assertThat(resolve("--config", f.toString(), "--stream", "other").deadLetterStreamName).isNull();
+        assertThat(resolve("--config", f.toString(), "--skip-stream").deadLetterStreamName).isNull();
+        assertThat(resolve("--config", config().toString()).deadLetterStreamName).isNull();
+    }
+
+    @Test
     void optionsOverrideTheConfigFile() throws IOException {
         SetupCli.Targets t = resolve("--config", config().toString(), "--stream", "s2", "--table", "t2",
                 "--region", "us-west-2", "--endpoint-kinesis", "http://127.0.0.1:1", "--endpoint-dynamodb", "http://127.0.0.1:2");

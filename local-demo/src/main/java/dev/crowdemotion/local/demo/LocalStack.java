@@ -24,7 +24,7 @@ import java.util.Properties;
  * stand-in, the SageMaker Runtime stand-in in front of the model server (the endpoint named in
  * the {@code SageMaker} group) and the CloudWatch stand-in (business metrics, when the
  * configuration has a {@code CloudWatch} group), each on a free loopback port, with the frame
- * stream (and the setlist stream, if the {@code Setlist} group names one) and the score tables
+ * stream (and the setlist and dead-letter streams, if the {@code Setlist} and {@code DeadLetters} groups name one) and the score tables
  * created. {@link #config()} is the given configuration with every {@code aws.endpoint} pointed
  * at the stand-ins, so the job needs no code path of its own for local runs.
  *
@@ -115,11 +115,21 @@ public final class LocalStack implements AutoCloseable {
                 endpoint(groups, ConfigKeys.GROUP_SETLIST, k.endpoint().toString());
                 setlist.setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(setlistStream));
             }
+            String deadLetterStream = null;
+            Properties deadLetters = groups.get(ConfigKeys.GROUP_DEAD_LETTERS);
+            if (deadLetters != null && deadLetters.getProperty(ConfigKeys.STREAM_ARN) != null) {
+                deadLetterStream = streamName(deadLetters.getProperty(ConfigKeys.STREAM_ARN));
+                endpoint(groups, ConfigKeys.GROUP_DEAD_LETTERS, k.endpoint().toString());
+                deadLetters.setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(deadLetterStream));
+            }
             LocalStack stack = new LocalStack(k, d, r, m, s, c, groups);
             ResourceSetup setup = new ResourceSetup(stack.kinesis, stack.dynamoDb);
             setup.ensureStream(streamName, 1);
             if (setlistStream != null) {
                 setup.ensureStream(setlistStream, 1);
+            }
+            if (deadLetterStream != null) {
+                setup.ensureStream(deadLetterStream, 1);
             }
             setup.ensureTable(stack.config.tableName());
             setup.ensurePerformanceTable(stack.config.performanceTableName());
