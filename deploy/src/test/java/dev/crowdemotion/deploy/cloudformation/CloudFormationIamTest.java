@@ -25,7 +25,9 @@ class CloudFormationIamTest {
      * Exactly what the job needs, by service:
      * <ul>
      *   <li>kinesis: what the FLIP-27 polling {@code KinesisStreamsSource} of flink-connector-kinesis
-     *       4.3.0 calls ({@code KinesisStreamProxy}: ListShards, GetShardIterator, GetRecords);
+     *       4.3.0 calls ({@code KinesisStreamProxy}: ListShards, GetShardIterator, GetRecords), and
+     *       what its {@code KinesisStreamsSink} calls for the dead letters (PutRecords only: the
+     *       sink writer's bytecode calls no other KinesisAsyncClient method);
      *       streams encrypted with the AWS managed key need no kms permission;</li>
      *   <li>dynamodb: {@code DynamoDbSink} writes with BatchWriteItem only;</li>
      *   <li>rekognition, sagemaker, cloudwatch: the job's DetectFaces, InvokeEndpoint and the
@@ -35,7 +37,7 @@ class CloudFormationIamTest {
      * </ul>
      */
     static final Map<String, Set<String>> EXPECTED_ACTIONS = Map.of(
-            "kinesis", Set.of("kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"),
+            "kinesis", Set.of("kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:PutRecords"),
             "dynamodb", Set.of("dynamodb:BatchWriteItem"),
             "rekognition", Set.of("rekognition:DetectFaces"),
             "sagemaker", Set.of("sagemaker:InvokeEndpoint"),
@@ -133,6 +135,8 @@ class CloudFormationIamTest {
                 stack.getAtt("FrameStream", "Arn"), stack.getAtt("SetlistStream", "Arn"));
         assertThat(resources.get("kinesis:ListShards")).isEqualTo(resources.get("kinesis:GetRecords"));
         assertThat(resources.get("kinesis:GetShardIterator")).isEqualTo(resources.get("kinesis:GetRecords"));
+        // the job writes to the dead-letter stream only, and never reads it
+        assertThat(resources.get("kinesis:PutRecords")).containsExactly(stack.getAtt("DeadLetterStream", "Arn"));
         // Writes only: no index ARN (the job never queries).
         assertThat(resources.get("dynamodb:BatchWriteItem")).containsExactlyInAnyOrder(
                 stack.getAtt("StageScoresTable", "Arn"), stack.getAtt("PerformanceScoresTable", "Arn"));

@@ -190,13 +190,15 @@ class CloudFormationTemplateTest {
 
     @Test
     void streamsAreEncryptedWithKinesissKey() {
-        assertThat(template.resourcesOfType("AWS::Kinesis::Stream")).containsExactlyInAnyOrder("FrameStream", "SetlistStream");
+        assertThat(template.resourcesOfType("AWS::Kinesis::Stream")).containsExactlyInAnyOrder("FrameStream", "SetlistStream", "DeadLetterStream");
         for (String id : template.resourcesOfType("AWS::Kinesis::Stream")) {
             JsonNode encryption = template.stack(REQUIRED).properties(id).path("StreamEncryption");
             assertThat(encryption.path("EncryptionType").asText()).as(id).isEqualTo("KMS");
             // The AWS managed key: readers need no kms permission (unlike a customer managed key).
             assertThat(encryption.path("KeyId").asText()).as(id).isEqualTo("alias/aws/kinesis");
         }
+        // dead letters (which may carry frames with DeadLetters.include.payload) expire after 7 days
+        assertThat(template.stack(REQUIRED).properties("DeadLetterStream").path("RetentionPeriodHours").asInt()).isEqualTo(168);
     }
 
     @Test
@@ -258,7 +260,8 @@ class CloudFormationTemplateTest {
             }
         });
         assertThat(groups).containsKeys(ConfigKeys.GROUP_FRAME_SOURCE, ConfigKeys.GROUP_DETECTION, ConfigKeys.GROUP_REKOGNITION,
-                ConfigKeys.GROUP_AGGREGATION, ConfigKeys.GROUP_SCORES_SINK, ConfigKeys.GROUP_SETLIST, ConfigKeys.GROUP_CLOUDWATCH);
+                ConfigKeys.GROUP_AGGREGATION, ConfigKeys.GROUP_SCORES_SINK, ConfigKeys.GROUP_SETLIST, ConfigKeys.GROUP_CLOUDWATCH,
+                ConfigKeys.GROUP_DEAD_LETTERS);
         assertThat(groups.containsKey(ConfigKeys.GROUP_SAGEMAKER)).isEqualTo(detector.equals("sagemaker"));
 
         CrowdEmotionConfig config = new CrowdEmotionConfig(groups);
@@ -267,6 +270,8 @@ class CloudFormationTemplateTest {
                 .isEqualTo("arn:aws:kinesis:eu-west-1:123456789012:stream/crowd-emotion-frames");
         assertThat(config.setlistStreamArn()).isEqualTo(stack.getAtt("SetlistStream", "Arn"));
         assertThat(config.initialPosition()).isEqualTo("LATEST");
+        assertThat(config.deadLetterStreamArn()).isEqualTo(stack.getAtt("DeadLetterStream", "Arn"));
+        assertThat(config.deadLetterIncludePayload()).as("no biometric payload by default").isFalse();
         assertThat(config.setlistInitialPosition()).isEqualTo("TRIM_HORIZON");
         assertThat(config.tableName()).isEqualTo(stack.ref("StageScoresTable")).isEqualTo(ConfigKeys.DEFAULT_TABLE_NAME);
         assertThat(config.performanceTableName()).isEqualTo(stack.ref("PerformanceScoresTable"))
