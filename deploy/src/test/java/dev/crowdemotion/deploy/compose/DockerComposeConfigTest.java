@@ -76,6 +76,7 @@ class DockerComposeConfigTest {
         Map<String, String> listenerOfGroup = Map.of(
                 ConfigKeys.GROUP_FRAME_SOURCE, "kinesis-http",
                 ConfigKeys.GROUP_SETLIST, "kinesis-http",
+                ConfigKeys.GROUP_DEAD_LETTERS, "kinesis-http",
                 ConfigKeys.GROUP_SCORES_SINK, "dynamodb",
                 ConfigKeys.GROUP_REKOGNITION, "rekognition",
                 ConfigKeys.GROUP_SAGEMAKER, "sagemaker",
@@ -87,7 +88,7 @@ class DockerComposeConfigTest {
                 endpoints.put(group, e);
             }
         });
-        assertThat(endpoints).hasSize(5);
+        assertThat(endpoints).hasSize(6);
         for (Map.Entry<String, String> e : endpoints.entrySet()) {
             URI uri = URI.create(e.getValue());
             assertThat(uri.getScheme()).as(e.getKey()).isEqualTo("http");
@@ -121,6 +122,8 @@ class DockerComposeConfigTest {
 
         CrowdEmotionConfig config = new CrowdEmotionConfig(dockerConfig());
         assertThat(targets.streamName).isEqualTo(StreamArns.streamName(config.streamArn()));
+        assertThat(targets.deadLetterStreamName).as("the dead-letter stream the job writes to")
+                .isEqualTo(StreamArns.streamName(config.deadLetterStreamArn()));
         assertThat(targets.kinesisRegion).isEqualTo(StreamArns.region(config.streamArn()));
         assertThat(targets.tableName).isEqualTo(config.tableName());
         assertThat(targets.performanceTableName).isEqualTo(config.performanceTableName());
