@@ -51,6 +51,28 @@ class CrowdEmotionConfigTest {
     }
 
     @Test
+    void deadLettersGoToAStreamOrADirectoryWithoutPayloadByDefault() {
+        Properties src = new Properties();
+        src.setProperty("stream.arn", "arn:x");
+        CrowdEmotionConfig none = new CrowdEmotionConfig(Map.of("FrameSource", src));
+        assertThat(none.deadLetterStreamArn()).isNull();
+        assertThat(none.deadLetterFilePath()).isNull();
+        assertThat(none.deadLetterIncludePayload()).isFalse();
+        Properties dl = new Properties();
+        dl.setProperty("stream.arn", "arn:aws:kinesis:eu-west-1:1:stream/dl");
+        dl.setProperty("aws.region", "eu-west-1");
+        CrowdEmotionConfig stream = new CrowdEmotionConfig(Map.of("FrameSource", src, "DeadLetters", dl));
+        assertThat(stream.deadLetterStreamArn()).endsWith("stream/dl");
+        assertThat(stream.deadLetterIncludePayload()).isFalse();
+        assertThat(stream.awsProperties("DeadLetters")).containsOnlyKeys("aws.region");
+        dl.setProperty("include.payload", "true");
+        assertThat(new CrowdEmotionConfig(Map.of("FrameSource", src, "DeadLetters", dl)).deadLetterIncludePayload()).isTrue();
+        dl.setProperty("file.path", "/tmp/dl");
+        assertThatThrownBy(() -> new CrowdEmotionConfig(Map.of("FrameSource", src, "DeadLetters", dl)))
+                .hasMessageContaining("DeadLetters: set stream.arn or file.path, not both");
+    }
+
+    @Test
     void detectorModesAndTheSageMakerGroup() {
         Properties src = new Properties();
         src.setProperty("stream.arn", "arn:x");
