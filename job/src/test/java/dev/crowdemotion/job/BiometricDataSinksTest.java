@@ -52,7 +52,13 @@ class BiometricDataSinksTest {
     /** Sinks the job may have, by name; all take image-free records. */
     private static final Set<String> KNOWN_SINKS = Set.of(
             "scores: DynamoDB sink", "performances: DynamoDB sink",
-            "business metrics: CloudWatch PutMetricData", "dead letters: log");
+            "business metrics: CloudWatch PutMetricData", "dead letters: Kinesis sink");
+    /**
+     * The one sink allowed a byte field: dead letters carry the rejected Kinesis record's bytes
+     * only with {@code DeadLetters.include.payload=true} (default false), and then only to the
+     * dead-letter stream, which is encrypted and expires (retention); see docs/security.md.
+     */
+    private static final String DEAD_LETTER_SINK = "dead letters: Kinesis sink";
 
     @ParameterizedTest
     @EnumSource(DetectorMode.class)
@@ -69,7 +75,9 @@ class BiometricDataSinksTest {
 
         Map<String, TypeInformation<?>> sinks = sinks(env);
         assertThat(sinks.keySet()).as("sinks of the job graph").containsExactlyInAnyOrderElementsOf(KNOWN_SINKS);
-        sinks.forEach((name, input) -> assertThat(imagePath(input))
+        assertThat(config.deadLetterIncludePayload()).as("dead-letter payload by default").isFalse();
+        assertThat(imagePath(sinks.get(DEAD_LETTER_SINK))).isEqualTo("DeadLetter.payload");
+        sinks.forEach((name, input) -> assertThat(name.equals(DEAD_LETTER_SINK) ? null : imagePath(input))
                 .as("sink '%s' takes %s, which carries image bytes at", name, input).isNull());
         // not vacuous: the operators upstream do carry images, and the check finds them
         assertThat(imagePath(FaceCrop.class)).isEqualTo("FaceCrop.jpeg");
