@@ -8,6 +8,7 @@ import dev.crowdemotion.frame.MediaType;
 import dev.crowdemotion.job.CrowdEmotionJob;
 import dev.crowdemotion.local.aws.LocalAws;
 import dev.crowdemotion.local.dynamodb.DynamoDbLocalServer;
+import dev.crowdemotion.local.kinesis.KinesisEmulator;
 import dev.crowdemotion.local.rekognition.RekognitionStandIn;
 import dev.crowdemotion.setlist.ScheduleEvent;
 import dev.crowdemotion.setlist.ScheduleEvents;
@@ -30,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -231,6 +236,77 @@ class FaultToleranceTest {
         run.assertSameAsBaseline();
     }
 
+    @Test
+    void kinesisEmulatorRestartedWithItsDataLosesNothing(@TempDir Path persistDir) throws Exception {
+        int port = LocalAws.freePort();
+        int tlsPort = LocalAws.freePort();
+        KinesisEmulator.Options options = KinesisEmulator.Options.defaults().ports(port, tlsPort)
+                .persistTo(persistDir, Duration.ofMillis(500));
+        KinesisEmulator emulator = KinesisEmulator.start(options);
+        try (KinesisClient kinesis = KinesisClient.builder().endpointOverride(emulator.endpoint())
+                .region(LocalAws.region()).credentialsProvider(LocalAws.CREDENTIALS)
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            Run run = new Run("kinesis-restart", stack.rekognition(), kinesis, emulator.endpoint());
+            JobClient job = run.execute();
+            try {
+                run.write(0, 8);
+                awaitCondition("the first windows of both stages", Duration.ofMinutes(2), () -> run.scores().size() >= 2);
+                // two writes of the persisted file after the last record: the second began after it
+                Path file = KinesisEmulator.Options.persistFile(persistDir);
+                for (int i = 0; i < 2; i++) {
+                    long before = Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : 0;
+                    awaitCondition("kinesis-mock persisting its data", Duration.ofSeconds(30),
+                            () -> Files.exists(file) && Files.getLastModifiedTime(file).toMillis() > before);
+                }
+                emulator.close();
+                long down = System.nanoTime();
+                // the outage lasts 5 s: a fault's length, not a wait for a condition
+                Thread.sleep(5_000);
+                emulator = KinesisEmulator.start(options);
+                System.out.printf("kinesis-mock down for %d ms, back on port %d with its persisted streams%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down), port);
+                assertThat(recordsIn(kinesis, "kinesis-restart-frames")).as("records kept over the restart")
+                        .isEqualTo(8 * 4);
+                run.write(8, TICKS);
+                run.write(closing);
+                run.awaitComplete(job);
+                JsonNode failures = run.rest("/exceptions").path("exceptionHistory").path("entries");
+                JsonNode restored = run.rest("/checkpoints").path("latest").path("restored");
+                System.out.println("during the Kinesis outage: " + failures.size() + " failure(s) "
+                        + (failures.isEmpty() ? "" : failures.get(0).path("exceptionName").asText() + ": "
+                        + failures.get(0).path("stacktrace").asText().lines()
+                                .filter(l -> l.startsWith("Caused by")).toList())
+                        + "; restored from " + restored);
+                // the source's reads fail, the job fails and restarts from its last checkpoint
+                // (the shards' sequence numbers), until the emulator answers again
+                if (!failures.isEmpty()) {
+                    assertThat(restored.path("id").isNumber()).as("restored from a checkpoint after %s", failures).isTrue();
+                }
+            } finally {
+                job.cancel().get(60, TimeUnit.SECONDS);
+            }
+            run.assertSameAsBaseline();
+        } finally {
+            emulator.close();
+        }
+    }
+
+    /** Records in all shards of {@code stream}, read from the oldest. */
+    private static int recordsIn(KinesisClient kinesis, String stream) {
+        int n = 0;
+        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
+            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (iterator != null) {
+                String it = iterator;
+                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(it));
+                n += page.records().size();
+                iterator = page.records().isEmpty() || page.millisBehindLatest() == 0 ? null : page.nextShardIterator();
+            }
+        }
+        return n;
+    }
+
     /** One run: its own stream (two shards) and tables, the job on a new mini-cluster. */
     private static final class Run {
         private final String name;
@@ -240,9 +316,13 @@ class FaultToleranceTest {
         private String jobId;
 
         Run(String name, RekognitionStandIn rekognition) {
+            this(name, rekognition, stack.kinesis(), stack.kinesisEmulator().endpoint());
+        }
+
+        Run(String name, RekognitionStandIn rekognition, KinesisClient kinesis, URI kinesisEndpoint) {
             this.name = name;
             String stream = name + "-frames";
-            new ResourceSetup(stack.kinesis(), dynamoClient).ensureStream(stream, 2);
+            new ResourceSetup(kinesis, dynamoClient).ensureStream(stream, 2);
             ResourceSetup tables = new ResourceSetup(stack.kinesis(), dynamoClient);
             tables.ensureTable(name + "-stage-scores");
             tables.ensurePerformanceTable(name + "-performance-scores");
@@ -250,6 +330,7 @@ class FaultToleranceTest {
             Properties source = groups.get(ConfigKeys.GROUP_FRAME_SOURCE);
             source.setProperty(ConfigKeys.STREAM_ARN, LocalAws.streamArn(stream));
             source.setProperty(ConfigKeys.INITIAL_POSITION, "TRIM_HORIZON");
+            source.setProperty(ConfigKeys.AWS_ENDPOINT, kinesisEndpoint.toString());
             Properties aggregation = groups.get(ConfigKeys.GROUP_AGGREGATION);
             aggregation.setProperty(ConfigKeys.WINDOW_SIZE_MS, Long.toString(WINDOW_MS));
             aggregation.setProperty(ConfigKeys.WINDOW_SLIDE_MS, Long.toString(WINDOW_MS));
@@ -267,7 +348,7 @@ class FaultToleranceTest {
             sink.setProperty(ConfigKeys.TABLE_NAME, name + "-stage-scores");
             sink.setProperty(ConfigKeys.PERFORMANCE_TABLE_NAME, name + "-performance-scores");
             config = new CrowdEmotionConfig(groups);
-            writer = new KinesisFrameWriter(stack.kinesis(), StreamRef.name(stream));
+            writer = new KinesisFrameWriter(kinesis, StreamRef.name(stream));
         }
 
         JobClient execute() throws Exception {
