@@ -70,6 +70,55 @@ public final class FlinkRest {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
     }
 
+    /**
+     * The checkpoint or savepoint the job's current execution was restored from
+     * ({@code latest.restored} of {@code /jobs/:id/checkpoints}: {@code id}, {@code is_savepoint},
+     * {@code external_path}, ...), or a missing node if it started without state.
+     */
+    public JsonNode restoredCheckpoint(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+    }
+
+    /**
+     * Failures of the job, newest first ({@code exceptionHistory.entries} of
+     * {@code /jobs/:id/exceptions}: {@code exceptionName}, {@code stacktrace}, {@code taskManagerId}, ...).
+     */
+    public JsonNode exceptionHistory(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+    }
+
+    /**
+     * Stops a job with a savepoint ({@code POST /jobs/:id/stop}, {@code drain: false}: no
+     * end-of-input watermark, so event-time windows stay open in the savepoint) and waits for the
+     * savepoint ({@code GET /jobs/:id/savepoints/:triggerid}).
+     *
+     * @param targetDirectory URI of the savepoint directory, e.g. {@code file:///tmp/savepoints}
+     * @return the savepoint's location (a URI), for {@code flink run -s}
+     * @throws IOException if the stop fails (its failure cause is included) or the call fails
+     * @throws java.util.concurrent.TimeoutException if the savepoint is not complete within {@code timeout}
+     */
+    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
+            throws IOException, InterruptedException, java.util.concurrent.TimeoutException {
+        String body = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false).toString();
+        String trigger = send(HttpRequest.newBuilder(endpoint.resolve("/jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))).path("request-id").asText();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+                JsonNode operation = status.path("operation");
+                if (operation.has("failure-cause")) {
+                    throw new IOException("stop with savepoint of " + jobId + " failed: "
+                            + operation.path("failure-cause").path("stack-trace").asText());
+                }
+                return operation.path("location").asText();
+            }
+            Thread.sleep(250);
+        }
+        throw new java.util.concurrent.TimeoutException("savepoint of " + jobId + " not complete in " + timeout);
+    }
+
     /** Cancels a job ({@code PATCH /jobs/:id?mode=cancel}); returns at once. */
     public void cancel(String jobId) throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(endpoint.resolve("/jobs/" + jobId + "?mode=cancel"))

@@ -127,7 +127,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         try {
             cluster.processes.add(cluster.launch("jobmanager", JOB_MANAGER, "GET_JM_RESOURCE_PARAMS"));
             for (int i = 1; i <= options.taskManagers; i++) {
-                cluster.processes.add(cluster.launch("taskmanager-" + i, TASK_MANAGER, "GET_TM_RESOURCE_PARAMS"));
+                cluster.processes.add(cluster.launchTaskManager(i));
             }
             cluster.awaitSlots(options.taskManagers * options.slotsPerTaskManager);
             return cluster;
@@ -145,8 +145,21 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      */
     public String submit(Path jar, int parallelism, List<String> programArgs)
             throws IOException, InterruptedException, TimeoutException {
+        return submit(jar, parallelism, null, programArgs);
+    }
+
+    /**
+     * As {@link #submit(Path, int, List)}, restoring the job's state from a savepoint or retained
+     * checkpoint ({@code flink run -s <path>}) when {@code savepoint} is not null.
+     */
+    public String submit(Path jar, int parallelism, String savepoint, List<String> programArgs)
+            throws IOException, InterruptedException, TimeoutException {
         List<String> args = new ArrayList<>(List.of("run", "-m", rest.endpoint().getAuthority(), "-d",
-                "-p", Integer.toString(parallelism), jar.toAbsolutePath().toString()));
+                "-p", Integer.toString(parallelism)));
+        if (savepoint != null) {
+            args.addAll(List.of("-s", savepoint));
+        }
+        args.add(jar.toAbsolutePath().toString());
         args.addAll(programArgs);
         Path out = logDir.resolve("client.out");
         Process client = javaProcess("client", CLI, List.of(), args, out);
@@ -160,6 +173,31 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             throw new IllegalStateException("flink run failed (exit " + client.exitValue() + "):\n" + output);
         }
         return m.group(1);
+    }
+
+    /**
+     * Kills TaskManager {@code i} (1-based, in start order) with SIGKILL, as a crashed machine
+     * would end: no shutdown hook, no deregistration; returns once the process is gone. Its
+     * resource id, as the REST API shows it, is {@link #taskManagerId(int)}.
+     *
+     * @throws IllegalArgumentException if there is no such TaskManager
+     */
+    public void killTaskManager(int i) throws InterruptedException {
+        if (i < 1 || i > options.taskManagers) {
+            throw new IllegalArgumentException("no TaskManager " + i + " of " + options.taskManagers);
+        }
+        Process p = processes.get(i);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    /**
+     * The resource id of TaskManager {@code i} (1-based), {@code taskmanager-i}: set with
+     * {@code taskmanager.resource-id}, it is the {@code id} of {@code /taskmanagers} and the
+     * {@code taskmanager-id} of {@code /jobs/:id/vertices/:vid/taskmanagers}.
+     */
+    public static String taskManagerId(int i) {
+        return "taskmanager-" + i;
     }
 
     /** The JobManager's REST API. */
@@ -190,13 +228,24 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
+    private Process launchTaskManager(int i) throws IOException, InterruptedException {
+        return launch(taskManagerId(i), TASK_MANAGER, "GET_TM_RESOURCE_PARAMS",
+                List.of("-D", "taskmanager.resource-id=" + taskManagerId(i)));
+    }
+
     private Process launch(String name, String mainClass, String resourceCommand) throws IOException, InterruptedException {
+        return launch(name, mainClass, resourceCommand, List.of());
+    }
+
+    private Process launch(String name, String mainClass, String resourceCommand, List<String> extraArgs)
+            throws IOException, InterruptedException {
         List<String> resources = bashJavaUtils(resourceCommand);
         List<String> jvm = Arrays.asList(resources.get(0).trim().split("\\s+"));
         List<String> dynamic = resources.size() > 1 && !resources.get(1).isBlank()
                 ? Arrays.asList(resources.get(1).trim().split("\\s+")) : List.of();
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
         args.addAll(dynamic);
+        args.addAll(extraArgs);
         return javaProcess(name, mainClass, jvm, args, logDir.resolve(name + ".out"));
     }
 

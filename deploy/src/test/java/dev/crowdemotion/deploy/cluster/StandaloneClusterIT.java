@@ -12,6 +12,7 @@ import dev.crowdemotion.job.CrowdEmotionJob;
 import dev.crowdemotion.local.aws.LocalAws;
 import dev.crowdemotion.local.demo.LocalDemo;
 import dev.crowdemotion.local.demo.LocalStack;
+import dev.crowdemotion.local.demo.ScoreItems;
 import dev.crowdemotion.setup.ResourceSetup;
 import dev.crowdemotion.simulator.CrowdComposer;
 import dev.crowdemotion.simulator.FrameGenerator;
@@ -25,9 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,41 +282,12 @@ class StandaloneClusterIT {
     }
 
     private static Map<String, Map<String, AttributeValue>> scan(String table, String hashKey, String rangeKey) {
-        Map<String, Map<String, AttributeValue>> items = new TreeMap<>();
-        stack.dynamoDb().scanPaginator(ScanRequest.builder().tableName(table).consistentRead(true).build())
-                .items().forEach(i -> items.put(value(i.get(hashKey)) + "|" + value(i.get(rangeKey)), i));
-        return items;
+        return ScoreItems.scan(stack.dynamoDb(), table, hashKey, rangeKey);
     }
 
-    private static String value(AttributeValue v) {
-        return v.s() != null ? v.s() : v.n();
-    }
-
-    /**
-     * Same keys, and per item the same attributes: strings and integers exactly, other numbers
-     * (means summed in arrival order) within 1e-9, maps attribute by attribute.
-     */
+    /** Same keys and attributes, compared as {@link ScoreItems#differences} does. */
     private static void assertSameItems(String what, Map<String, Map<String, AttributeValue>> actual,
                                         Map<String, Map<String, AttributeValue>> expected) {
-        assertThat(actual.keySet()).as("%s: keys", what).isEqualTo(expected.keySet());
-        expected.forEach((key, e) -> assertSameValues(what + " " + key, actual.get(key), e));
-    }
-
-    private static void assertSameValues(String where, Map<String, AttributeValue> actual,
-                                         Map<String, AttributeValue> expected) {
-        assertThat(actual.keySet()).as("%s: attributes", where).isEqualTo(expected.keySet());
-        expected.forEach((name, e) -> {
-            AttributeValue a = actual.get(name);
-            if (e.n() != null && a.n() != null) {
-                BigDecimal x = new BigDecimal(a.n());
-                BigDecimal y = new BigDecimal(e.n());
-                assertThat(x.subtract(y).abs().doubleValue()).as("%s.%s: %s vs %s", where, name, a.n(), e.n())
-                        .isLessThanOrEqualTo(1e-9 * Math.max(1, y.abs().doubleValue()));
-            } else if (e.hasM()) {
-                assertSameValues(where + "." + name, a.m(), e.m());
-            } else {
-                assertThat(a).as("%s.%s", where, name).isEqualTo(e);
-            }
-        });
+        assertThat(ScoreItems.differences(actual, expected)).as(what).isEmpty();
     }
 }

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DynamoDB Local 2.6.1 (com.amazonaws:DynamoDBLocal) running in this JVM as an in-memory HTTP
- * server on 127.0.0.1.
+ * DynamoDB Local 2.6.1 (com.amazonaws:DynamoDBLocal) running in this JVM as an HTTP server on
+ * 127.0.0.1, in memory, or on disk ({@link #start(int, java.nio.file.Path)}).
  *
  * <p>DynamoDB Local's own {@code ServerRunner}/{@code DynamoDBProxyServer} binds Jetty to all
  * interfaces and configures telemetry (a Pinpoint client and a metadata file in the working
@@ -51,12 +51,26 @@ public final class DynamoDbLocalServer implements AutoCloseable {
 
     /** Starts an in-memory DynamoDB Local on {@code port} of 127.0.0.1 (0 = a free port). */
     public static DynamoDbLocalServer start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts DynamoDB Local on {@code port} of 127.0.0.1 (0 = a free port), keeping its database
+     * in {@code dbPath} (DynamoDB Local's {@code -dbPath}: one SQLite file, {@code shared-local-instance.db})
+     * so that a server started again on the same directory has the tables and items of the one
+     * before; in memory if {@code dbPath} is null.
+     *
+     * @throws IllegalStateException if the directory is unusable or the port is taken
+     */
+    public static DynamoDbLocalServer start(int port, java.nio.file.Path dbPath) {
         long t0 = System.nanoTime();
         LocalDynamoDBRequestHandler requestHandler;
         try {
             // (unused port arg, inMemory, dbPath, sharedDb, delayTransientStatuses): as ServerRunner
-            // builds it for "-inMemory -sharedDb".
-            requestHandler = new LocalDynamoDBRequestHandler(0, true, null, true, false);
+            // builds it for "-inMemory -sharedDb", or for "-dbPath DIR -sharedDb".
+            requestHandler = dbPath == null
+                    ? new LocalDynamoDBRequestHandler(0, true, null, true, false)
+                    : new LocalDynamoDBRequestHandler(0, false, dbPath.toAbsolutePath().toString(), true, false);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create DynamoDB Local's request handler", e);
         }
@@ -98,7 +112,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
         return port;
     }
 
-    /** Stops the server and drops the in-memory database. Idempotent. */
+    /** Stops the server and drops the in-memory database (a {@code dbPath} database stays on disk). Idempotent. */
     @Override
     public void close() {
         if (closed) {

@@ -48,9 +48,41 @@ public final class KinesisEmulator implements AutoCloseable {
         private String nodeExecutable = System.getProperty("crowdemotion.node", "node");
         private Path packageDir;
         private final Map<String, String> extraEnv = new LinkedHashMap<>();
+        private int plainPort;
+        private int tlsPort;
+        private Path persistDir;
+        private Duration persistInterval;
 
         public static Options defaults() {
             return new Options();
+        }
+
+        /**
+         * Fixed ports (plain HTTP and TLS), e.g. to start the emulator again where its clients
+         * expect it; default 0: free ports picked at start.
+         */
+        public Options ports(int plain, int tls) {
+            this.plainPort = plain;
+            this.tlsPort = tls;
+            return this;
+        }
+
+        /**
+         * Keeps the streams and their records in {@code dir} (kinesis-mock's
+         * {@code SHOULD_PERSIST_DATA}, {@code PERSIST_PATH}, {@code PERSIST_INTERVAL}: the whole
+         * state written to {@code dir/kinesis-data.json} every {@code interval}) and loads them from
+         * there at start ({@code LOAD_DATA_IF_EXISTS}). Records put after the last write are lost
+         * when the emulator stops. Default: in memory only.
+         */
+        public Options persistTo(Path dir, Duration interval) {
+            this.persistDir = Objects.requireNonNull(dir);
+            this.persistInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /** The file kinesis-mock persists to under {@link #persistTo}'s directory. */
+        public static Path persistFile(Path dir) {
+            return dir.resolve("kinesis-data.json");
         }
 
         /** How long to wait for the emulator to answer ListStreams (default 60 s). */
@@ -121,6 +153,9 @@ public final class KinesisEmulator implements AutoCloseable {
         Path logDir = LocalAws.logDir();
         Path preload = writePreload(logDir);
         RuntimeException last = null;
+        if (options.plainPort > 0) {
+            return launch(options, pkg, mainJs, cert, preload, logDir, options.plainPort, options.tlsPort);
+        }
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = LocalAws.freePort();
             int tlsPort = LocalAws.freePort();
@@ -160,8 +195,13 @@ public final class KinesisEmulator implements AutoCloseable {
         env.put("KINESIS_MOCK_EXIT_ON_STDIN_EOF", "true");
         env.put("AWS_ACCOUNT_ID", LocalAws.ACCOUNT_ID);
         env.put("AWS_REGION", LocalAws.REGION);
-        env.put("SHOULD_PERSIST_DATA", "false");
-        env.put("LOAD_DATA_IF_EXISTS", "false");
+        boolean persist = options.persistDir != null;
+        env.put("SHOULD_PERSIST_DATA", Boolean.toString(persist));
+        env.put("LOAD_DATA_IF_EXISTS", Boolean.toString(persist));
+        if (persist) {
+            env.put("PERSIST_PATH", options.persistDir.toAbsolutePath().toString());
+            env.put("PERSIST_INTERVAL", options.persistInterval.toMillis() + "ms");
+        }
         env.put("LOG_LEVEL", options.logLevel);
         long t0 = System.nanoTime();
         Process process;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crowdemotion.local.aws.LocalAws;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -75,6 +77,37 @@ class DynamoDbLocalServerTest {
             long t1 = System.nanoTime();
             assertThatThrownBy(ddb::listTables).isInstanceOf(SdkClientException.class);
             System.out.printf("refused call failed after %d ms%n", (System.nanoTime() - t1) / 1_000_000);
+        }
+    }
+
+    @Test
+    void onDiskDatabaseOutlivesARestartOnTheSamePort(@TempDir Path dir) {
+        Map<String, AttributeValue> key = Map.of("stageId", AttributeValue.fromS("pop"),
+                "windowStart", AttributeValue.fromN("1700000000000"));
+        DynamoDbLocalServer first = DynamoDbLocalServer.start(0, dir);
+        int port = first.port();
+        try (DynamoDbClient ddb = client(first, LocalAws.CREDENTIALS)) {
+            ddb.createTable(b -> b.tableName("stage-scores")
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            AttributeDefinition.builder().attributeName("stageId").attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName("windowStart").attributeType(ScalarAttributeType.N).build())
+                    .keySchema(
+                            KeySchemaElement.builder().attributeName("stageId").keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName("windowStart").keyType(KeyType.RANGE).build()));
+            ddb.putItem(b -> b.tableName("stage-scores").item(key));
+        } finally {
+            first.close();
+        }
+        try (DynamoDbLocalServer second = DynamoDbLocalServer.start(port, dir);
+             DynamoDbClient ddb = client(second, LocalAws.CREDENTIALS)) {
+            assertThat(ddb.getItem(b -> b.tableName("stage-scores").consistentRead(true).key(key)).item())
+                    .isEqualTo(key);
+        }
+        // an in-memory server on the same port starts empty
+        try (DynamoDbLocalServer memory = DynamoDbLocalServer.start(port);
+             DynamoDbClient ddb = client(memory, LocalAws.CREDENTIALS)) {
+            assertThat(ddb.listTables().tableNames()).isEmpty();
         }
     }
 }
