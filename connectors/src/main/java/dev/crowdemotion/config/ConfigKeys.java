@@ -20,6 +20,27 @@ public final class ConfigKeys {
     /** Where a job without state starts reading: {@code LATEST} (default) or {@code TRIM_HORIZON}. */
     public static final String INITIAL_POSITION = "initial.position";
     public static final String DEFAULT_INITIAL_POSITION = "LATEST";
+    /**
+     * Frames and face records whose capture time is more than this many ms ahead of the job's
+     * processing-time clock are rejected at the source ({@code FUTURE_CAPTURE_TIME}) and never
+     * advance a watermark: a camera with a clock far ahead would otherwise close every window of
+     * its shard early.
+     */
+    public static final String MAX_FUTURE_MS = "max.future.ms";
+    public static final long DEFAULT_MAX_FUTURE_MS = 60_000;
+    /**
+     * Optional allowlist of stage ids, comma-separated; records of another stage are rejected at
+     * the source ({@code UNKNOWN_STAGE}). Unset or empty: every stage id that satisfies the id
+     * rule is accepted.
+     */
+    public static final String ALLOWED_STAGES = "allowed.stages";
+    /**
+     * How long the job remembers a (camera id, sequence number) pair to drop a second copy of the
+     * frame ({@code DUPLICATE_FRAME}), ms of processing time (Flink state TTL); 0 turns
+     * deduplication off.
+     */
+    public static final String DEDUPE_TTL_MS = "dedupe.ttl.ms";
+    public static final long DEFAULT_DEDUPE_TTL_MS = 600_000;
 
     /** Group: face detection and cropping. */
     public static final String GROUP_DETECTION = "Detection";
@@ -47,6 +68,12 @@ public final class ConfigKeys {
     /** JPEG quality of the face crops sent to Rekognition, 0..1. */
     public static final String CROP_JPEG_QUALITY = "crop.jpeg.quality";
     public static final double DEFAULT_CROP_JPEG_QUALITY = 0.9;
+    /**
+     * Most faces taken from one frame: beyond it the highest-scoring faces are kept and one dead
+     * letter {@code TOO_MANY_FACES} records how many were dropped.
+     */
+    public static final String MAX_FACES_PER_FRAME = "max.faces.per.frame";
+    public static final int DEFAULT_MAX_FACES_PER_FRAME = 64;
 
     /**
      * Group: face detection on an Amazon SageMaker endpoint ({@code Detection.detector=sagemaker}),

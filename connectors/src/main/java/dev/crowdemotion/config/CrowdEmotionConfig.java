@@ -1,9 +1,13 @@
 package dev.crowdemotion.config;
 
+import dev.crowdemotion.frame.FrameCodec;
+
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static dev.crowdemotion.config.ConfigKeys.*;
 
@@ -36,6 +40,19 @@ public final class CrowdEmotionConfig implements Serializable {
         if (!pos.equals("LATEST") && !pos.equals("TRIM_HORIZON")) {
             throw new IllegalArgumentException(GROUP_FRAME_SOURCE + "." + INITIAL_POSITION
                     + " must be LATEST or TRIM_HORIZON, not " + pos);
+        }
+        if (maxFutureMs() < 0 || dedupeTtlMs() < 0) {
+            throw new IllegalArgumentException(GROUP_FRAME_SOURCE + "." + MAX_FUTURE_MS + " and "
+                    + DEDUPE_TTL_MS + " must be >= 0");
+        }
+        for (String stage : allowedStages()) {
+            if (!FrameCodec.isValidId(stage)) {
+                throw new IllegalArgumentException(GROUP_FRAME_SOURCE + "." + ALLOWED_STAGES + ": '" + stage
+                        + "' does not satisfy the id rule " + FrameCodec.ID_PATTERN.pattern());
+            }
+        }
+        if (maxFacesPerFrame() < 1) {
+            throw new IllegalArgumentException(GROUP_DETECTION + "." + MAX_FACES_PER_FRAME + " must be >= 1");
         }
         if (detectorMode() == DetectorMode.SAGEMAKER) {
             require(GROUP_SAGEMAKER, ENDPOINT_NAME);
@@ -104,6 +121,21 @@ public final class CrowdEmotionConfig implements Serializable {
 
     public String streamArn() { return get(GROUP_FRAME_SOURCE, STREAM_ARN, null); }
     public String initialPosition() { return get(GROUP_FRAME_SOURCE, INITIAL_POSITION, DEFAULT_INITIAL_POSITION); }
+    /** {@code FrameSource.max.future.ms}: how far ahead of processing time a capture time may be, ms. */
+    public long maxFutureMs() { return getLong(GROUP_FRAME_SOURCE, MAX_FUTURE_MS, DEFAULT_MAX_FUTURE_MS); }
+    /** {@code FrameSource.allowed.stages}: the accepted stage ids; empty for every valid id. */
+    public Set<String> allowedStages() {
+        String v = get(GROUP_FRAME_SOURCE, ALLOWED_STAGES, "");
+        Set<String> out = new TreeSet<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+    /** {@code FrameSource.dedupe.ttl.ms}: how long a frame's identity is remembered, ms; 0 for no deduplication. */
+    public long dedupeTtlMs() { return getLong(GROUP_FRAME_SOURCE, DEDUPE_TTL_MS, DEFAULT_DEDUPE_TTL_MS); }
 
     /**
      * Where faces are detected.
@@ -115,6 +147,8 @@ public final class CrowdEmotionConfig implements Serializable {
     public double cropMargin() { return getDouble(GROUP_DETECTION, CROP_MARGIN, DEFAULT_CROP_MARGIN); }
     public int cropMinSidePx() { return (int) getLong(GROUP_DETECTION, CROP_MIN_SIDE_PX, DEFAULT_CROP_MIN_SIDE_PX); }
     public double cropJpegQuality() { return getDouble(GROUP_DETECTION, CROP_JPEG_QUALITY, DEFAULT_CROP_JPEG_QUALITY); }
+    /** {@code Detection.max.faces.per.frame}: most faces taken from one frame. */
+    public int maxFacesPerFrame() { return (int) getLong(GROUP_DETECTION, MAX_FACES_PER_FRAME, DEFAULT_MAX_FACES_PER_FRAME); }
 
     /** SageMaker endpoint name ({@code SageMaker.endpoint.name}). */
     public String sageMakerEndpointName() { return get(GROUP_SAGEMAKER, ENDPOINT_NAME, null); }

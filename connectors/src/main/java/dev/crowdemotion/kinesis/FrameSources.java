@@ -24,7 +24,7 @@ public final class FrameSources {
      */
     public static KinesisStreamsSource<IngestedRecord> kinesis(CrowdEmotionConfig config) {
         return kinesis(config.streamArn(), config.awsProperties(ConfigKeys.GROUP_FRAME_SOURCE), config.initialPosition(),
-                new FrameRecordDeserializer(config.deadLetterIncludePayload()));
+                new FrameRecordDeserializer(config));
     }
 
     /**

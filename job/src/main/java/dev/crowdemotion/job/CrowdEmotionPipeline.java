@@ -1,6 +1,7 @@
 package dev.crowdemotion.job;
 
 import dev.crowdemotion.config.CrowdEmotionConfig;
+import dev.crowdemotion.config.DetectorMode;
 import dev.crowdemotion.deadletter.DeadLetter;
 import dev.crowdemotion.deadletter.DeadLetterSinks;
 import dev.crowdemotion.frame.CameraFrame;
@@ -19,6 +20,7 @@ import dev.crowdemotion.job.enrichment.FaceBatch;
 import dev.crowdemotion.job.enrichment.FaceBatcher;
 import dev.crowdemotion.job.enrichment.FaceObservation;
 import dev.crowdemotion.job.enrichment.RekognitionEnrichment;
+import dev.crowdemotion.job.ingest.FrameDeduplicator;
 import dev.crowdemotion.job.ingest.FrameRouter;
 import dev.crowdemotion.kinesis.FrameSources;
 import dev.crowdemotion.kinesis.IngestedRecord;
@@ -45,8 +47,10 @@ import java.time.Duration;
 /**
  * The job's dataflow:
  * <pre>
- * Kinesis source (records decoded, per-shard watermarks on capture time)
+ * Kinesis source (records decoded and admitted: contract, stage allowlist, capture time not far
+ *   ahead of the clock; per-shard watermarks on capture time)
  *   -> FrameRouter (rejected records, and records of the kind the mode does not take -> dead letters)
+ *   -> keyBy(camera) -> FrameDeduplicator (a second copy of a camera's sequence number -> dead letter)
  *   -> detection by Detection.detector: FaceDetectionFunction (embedded BlazeFace), or
  *      SageMakerDetection (async InvokeEndpoint) -> DetectedFrameCropping, or EdgeFaceIntake (edge:
  *      the cameras' face records); frame markers + face crops
@@ -134,8 +138,9 @@ public final class CrowdEmotionPipeline {
      */
     public static Outputs build(DataStream<IngestedRecord> records, DataStream<String> rawSchedule,
                                 CrowdEmotionConfig config) {
-        SingleOutputStreamOperator<CameraFrame> frames = records
+        SingleOutputStreamOperator<CameraFrame> routed = records
                 .process(new FrameRouter(config.detectorMode())).name("route").uid("frame-router");
+        SingleOutputStreamOperator<CameraFrame> frames = dedupe(routed, config);
 
         SingleOutputStreamOperator<FaceCrop> crops = detect(frames, config);
 
@@ -146,7 +151,11 @@ public final class CrowdEmotionPipeline {
         DataStream<DeadLetter> late = windowScores.getSideOutput(LATE)
                 .map(new LateObservations()).name("late records").uid("late-records");
 
-        DataStream<DeadLetter> deadLetters = frames.getSideOutput(FrameRouter.DEAD_LETTERS)
+        DataStream<DeadLetter> ingest = routed.getSideOutput(FrameRouter.DEAD_LETTERS);
+        if (frames != routed) {
+            ingest = ingest.union(frames.getSideOutput(FrameRouter.DEAD_LETTERS));
+        }
+        DataStream<DeadLetter> deadLetters = ingest
                 .union(crops.getSideOutput(FrameRouter.DEAD_LETTERS),
                         observations.getSideOutput(FrameRouter.DEAD_LETTERS), late);
         if (rawSchedule == null) {
@@ -155,6 +164,23 @@ public final class CrowdEmotionPipeline {
         SetlistOutputs joined = joinSetlist(windowScores, rawSchedule, config);
         return new Outputs(joined.scores, deadLetters.union(joined.deadLetters), observations, crops,
                 joined.performances, windowScores);
+    }
+
+    /**
+     * Deduplication of frames before detection ({@link FrameDeduplicator}, keyed by camera id):
+     * a second copy of (camera id, sequence number) within {@code FrameSource.dedupe.ttl.ms}
+     * becomes a dead letter {@code DUPLICATE_FRAME} in the result's side output
+     * {@link FrameRouter#DEAD_LETTERS}. Returns {@code routed} itself when the TTL is 0 and in
+     * edge mode (which takes face records, not frames).
+     */
+    static SingleOutputStreamOperator<CameraFrame> dedupe(SingleOutputStreamOperator<CameraFrame> routed,
+                                                          CrowdEmotionConfig config) {
+        if (config.dedupeTtlMs() == 0 || config.detectorMode() == DetectorMode.EDGE) {
+            return routed;
+        }
+        return routed.keyBy(CameraFrame::getCameraId)
+                .process(new FrameDeduplicator(config.dedupeTtlMs()))
+                .name("drop duplicate frames").uid("frame-dedupe");
     }
 
     /**

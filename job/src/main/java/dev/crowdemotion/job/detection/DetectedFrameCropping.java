@@ -59,10 +59,20 @@ public class DetectedFrameCropping extends ProcessFunction<DetectedFrame, FaceCr
             deadLetter(ctx, frame, "IMAGE_UNDECODABLE", e.getMessage());
             return;
         }
+        DeadLetter tooSmall = FrameCrops.checkSize(frame, image);
+        if (tooSmall != null) {
+            deadLetters.inc();
+            ctx.output(FrameRouter.DEAD_LETTERS, tooSmall);
+            return;
+        }
         framesDecoded.inc();
         List<FaceBox> faces = toPixels(detected.getBoxes(), image.getWidth(), image.getHeight());
         facesDetected.inc(faces.size());
-        frameCrops.emit(frame, image, faces, out);
+        DeadLetter dropped = frameCrops.emit(frame, image, faces, out);
+        if (dropped != null) {
+            deadLetters.inc();
+            ctx.output(FrameRouter.DEAD_LETTERS, dropped);
+        }
     }
 
     /**

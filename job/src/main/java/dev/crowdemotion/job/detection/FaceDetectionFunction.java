@@ -65,10 +65,20 @@ public class FaceDetectionFunction extends ProcessFunction<CameraFrame, FaceCrop
                     new DeadLetter(DeadLetter.Step.DETECTION, "IMAGE_UNDECODABLE", e.getMessage()).withFrame(frame));
             return;
         }
+        DeadLetter tooSmall = FrameCrops.checkSize(frame, image);
+        if (tooSmall != null) {
+            deadLetters.inc();
+            ctx.output(FrameRouter.DEAD_LETTERS, tooSmall);
+            return;
+        }
         framesDecoded.inc();
         List<FaceBox> faces = detector.detect(image);
         facesDetected.inc(faces.size());
-        frameCrops.emit(frame, image, faces, out);
+        DeadLetter dropped = frameCrops.emit(frame, image, faces, out);
+        if (dropped != null) {
+            deadLetters.inc();
+            ctx.output(FrameRouter.DEAD_LETTERS, dropped);
+        }
     }
 
     @Override
