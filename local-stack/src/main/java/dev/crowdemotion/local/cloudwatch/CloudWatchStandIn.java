@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -285,15 +284,7 @@ public final class CloudWatchStandIn implements AutoCloseable {
      * @throws IllegalStateException if the port cannot be bound
      */
     public static CloudWatchStandIn start(Options options) {
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(LocalAws.bindAddress(options.bindAddress), options.port), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot bind " + options.bindAddress + ":" + options.port, e);
-        }
+        HttpServer server = StandInHttp.bind(options.bindAddress, options.port, 64);
         ExecutorService httpThreads = Executors.newFixedThreadPool(4, StandInHttp.daemonThreads("cloudwatch-stand-in-http"));
         CloudWatchStandIn standIn = new CloudWatchStandIn(server, httpThreads, options);
         server.createContext("/", standIn::handle);

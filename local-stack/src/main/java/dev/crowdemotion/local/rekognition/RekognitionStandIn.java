@@ -23,7 +23,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -485,18 +484,13 @@ public final class RekognitionStandIn implements AutoCloseable {
             detector.close();
             throw e;
         }
-        // TCP_NODELAY on the JDK server's sockets: without it, Nagle's algorithm against the client's
-        // delayed ACKs adds ~40 ms to every response. Read once, when the first HttpServer is made.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(LocalAws.bindAddress(options.bindAddress), options.port), 64);
-        } catch (IOException e) {
+            server = StandInHttp.bind(options.bindAddress, options.port, 64);
+        } catch (RuntimeException e) {
             detector.close();
             classifier.close();
-            throw new IllegalStateException("cannot bind " + options.bindAddress + ":" + options.port, e);
+            throw e;
         }
         ThreadPoolExecutor executor = new ThreadPoolExecutor(options.workerThreads, options.workerThreads,
                 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), StandInHttp.daemonThreads("rekognition-stand-in"));

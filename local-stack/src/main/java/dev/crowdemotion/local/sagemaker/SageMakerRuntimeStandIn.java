@@ -10,7 +10,6 @@ import dev.crowdemotion.local.rekognition.TokenBucket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -333,15 +332,7 @@ public final class SageMakerRuntimeStandIn implements AutoCloseable {
      */
     public static SageMakerRuntimeStandIn start(Options options) {
         Objects.requireNonNull(options, "options");
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(LocalAws.bindAddress(options.bindAddress), options.port), 128);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot bind " + options.bindAddress + ":" + options.port, e);
-        }
+        HttpServer server = StandInHttp.bind(options.bindAddress, options.port, 128);
         ExecutorService httpThreads = Executors.newCachedThreadPool(StandInHttp.daemonThreads("sagemaker-stand-in-http"));
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, StandInHttp.daemonThreads("sagemaker-stand-in-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
